@@ -1,0 +1,25 @@
+//! The Frontdesk domain, free of I/O: the invite lifecycle, the rules that keep a linked pair of
+//! invites aligned (Reverse Building Sync and the older building sync), the four sync
+//! preconditions, physical access card rules, input validation and who may do what.
+//!
+//! Every decision the product makes about an invite is taken here, so that the SQLite store, a
+//! future PostgreSQL store and the desk's offline cache all obey the same rules. Callers pass the
+//! current time in; nothing here reads a clock.
+
+pub mod access;
+pub mod card;
+pub mod error;
+pub mod invite;
+pub mod sync;
+pub mod validate;
+pub mod visitor_type;
+
+pub use access::{Actor, PortalScope, Role};
+pub use card::{Card, CardStatus, CardTargets};
+pub use error::DomainError;
+pub use invite::{Invite, InviteStatus, Origin, Portal, PortalKind, Visitor};
+pub use sync::{LocationSettings, NotSyncedReason};
+pub use visitor_type::{Question, QuestionKind, VisitorType};
+
+/// All instants are UTC; the building's time zone is only for display.
+pub type Timestamp = chrono::DateTime<chrono::Utc>;

@@ -1,0 +1,95 @@
+//! The `frontdesk-server` command line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Parser;
+use frontdesk_store::{actions, SqliteStore};
+
+use crate::{auth, demo, AppState, Clock};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "frontdesk-server",
+    version,
+    about = "Frontdesk portal service: Building and Tenant Portals with Reverse Building Sync."
+)]
+pub struct Args {
+    /// SQLite database file (created if missing). Default: frontdesk/frontdesk.db in the user's
+    /// data directory.
+    #[arg(long, env = "FRONTDESK_DB")]
+    pub db: Option<PathBuf>,
+
+    /// Address to listen on.
+    #[arg(long, env = "FRONTDESK_LISTEN", default_value = "127.0.0.1:8780")]
+    pub listen: SocketAddr,
+
+    /// Create this platform admin if no user has this email yet.
+    #[arg(long, env = "FRONTDESK_ADMIN_EMAIL", requires = "admin_password")]
+    pub admin_email: Option<String>,
+
+    /// Password of the platform admin created with --admin-email (at least 10 characters).
+    #[arg(
+        long,
+        env = "FRONTDESK_ADMIN_PASSWORD",
+        requires = "admin_email",
+        hide_env_values = true
+    )]
+    pub admin_password: Option<String>,
+
+    /// Seed a demo building with three tenants in every sync state, and print their logins.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+pub fn default_db_path() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("frontdesk")
+        .join("frontdesk.db")
+}
+
+pub async fn run(args: Args) -> anyhow::Result<()> {
+    let db = args.db.clone().unwrap_or_else(default_db_path);
+    let store =
+        SqliteStore::open(&db).with_context(|| format!("opening the database {}", db.display()))?;
+    let clock = Clock::default();
+    if let (Some(email), Some(password)) = (&args.admin_email, &args.admin_password) {
+        let created = store
+            .write(|tx| {
+                actions::ensure_platform_admin(
+                    tx,
+                    email,
+                    password,
+                    clock.now(),
+                    auth::hash_password,
+                )
+            })
+            .context("creating the platform admin")?;
+        if created {
+            println!("Created platform admin {email}.");
+        }
+    }
+    if args.demo {
+        let logins = demo::seed(&store, clock.now()).context("seeding the demo data")?;
+        println!("Demo data is ready. Sign in with (passwords are new on every start):");
+        for l in logins {
+            println!("  {:<30} {:<16} {}", l.email, l.password, l.what);
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    println!(
+        "Frontdesk portal service on http://{}/api/v1 (database {})",
+        listener.local_addr()?,
+        db.display()
+    );
+    let state = AppState::new(store, clock);
+    crate::serve(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .context("serving")
+}

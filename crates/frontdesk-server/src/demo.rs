@@ -1,0 +1,287 @@
+//! `--demo`: a building with three tenants, one in each sync state, their users and a morning's
+//! invites, so a newcomer sees every rule of Reverse Building Sync at work.
+
+use chrono::{Duration, Timelike};
+use frontdesk_core::visitor_type::QuestionDraft;
+use frontdesk_core::{Actor, LocationSettings, Portal, QuestionKind, Role, Timestamp};
+use frontdesk_store::actions::{
+    self, By, NewInvite, NewUser, NewVisitorType, Transition, VisitorInput,
+};
+use frontdesk_store::{Result, SqliteStore, StoreError, Tx};
+use rand::Rng;
+
+use crate::auth::hash_password;
+
+/// A demo user's role with its building, tenant and location.
+type UserScope<'a> = (Role, Option<&'a str>, Option<&'a str>, Option<&'a str>);
+
+pub const DEMO_BUILDING: &str = "Harbour Tower";
+
+/// A login to print for the person trying the demo.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub email: String,
+    pub password: String,
+    pub what: String,
+}
+
+/// Demo passwords are random on every start, so a demo database copied elsewhere is not an open
+/// door; they are printed to the terminal that started the server.
+fn password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rngs::OsRng;
+    (0..14)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+fn seeder() -> Actor {
+    Actor {
+        user_id: "demo-seed".into(),
+        email: "demo-seed@frontdesk.invalid".into(),
+        role: Role::PlatformAdmin,
+        building_id: None,
+        tenant_id: None,
+        location_id: None,
+    }
+}
+
+const USERS: &[(&str, &str)] = &[
+    ("admin@frontdesk.demo", "platform admin"),
+    (
+        "building.admin@harbour.demo",
+        "building admin, Harbour Tower",
+    ),
+    ("lobby@harbour.demo", "front desk, Harbour Tower lobby"),
+    ("admin@acme.demo", "tenant admin, Acme Robotics (synced)"),
+    ("reception@acme.demo", "front desk, Acme Robotics floor 12"),
+    (
+        "admin@bluefin.demo",
+        "tenant admin, Blue Fin Legal (sync off)",
+    ),
+    (
+        "admin@cobalt.demo",
+        "tenant admin, Cobalt Labs (not linked)",
+    ),
+];
+
+/// Seed the demo if it is not there yet, and give every demo user a fresh password.
+pub fn seed(store: &SqliteStore, now: Timestamp) -> Result<Vec<DemoLogin>> {
+    let actor = seeder();
+    let by = By { actor: &actor, now };
+    let logins: Vec<DemoLogin> = USERS
+        .iter()
+        .map(|(email, what)| DemoLogin {
+            email: (*email).into(),
+            password: password(),
+            what: (*what).into(),
+        })
+        .collect();
+    let hashes = logins
+        .iter()
+        .map(|l| hash_password(&l.password))
+        .collect::<Result<Vec<_>>>()?;
+    store.write(|tx| {
+        if tx.building_by_name(DEMO_BUILDING)?.is_none() {
+            build(tx, by, &logins, &hashes)?;
+        }
+        for (l, h) in logins.iter().zip(&hashes) {
+            let u = tx
+                .user_by_email(&l.email)?
+                .ok_or_else(|| StoreError::Backend(format!("demo user {} missing", l.email)))?;
+            tx.set_password_hash(&u.id, h)?;
+        }
+        Ok(())
+    })?;
+    Ok(logins)
+}
+
+fn build(tx: &mut dyn Tx, by: By<'_>, logins: &[DemoLogin], hashes: &[String]) -> Result<()> {
+    let b = actions::create_building(tx, by, DEMO_BUILDING, "Europe/London")?;
+    let bp = Portal::building(b.id.clone());
+    let q = |label: &str, kind, options: Option<Vec<&str>>| QuestionDraft {
+        label: label.into(),
+        kind,
+        required: true,
+        options: options.map(|o| o.into_iter().map(String::from).collect()),
+    };
+    let building_type = actions::create_visitor_type(
+        tx,
+        by,
+        &bp,
+        &NewVisitorType {
+            name: "Visitor".into(),
+            requires_photo: true,
+            requires_nda: false,
+            nda_text: None,
+            questions: vec![q(
+                "Are you bringing tools or hazardous materials?",
+                QuestionKind::YesNo,
+                None,
+            )],
+        },
+    )?;
+
+    let mut tenant = |name: &str, loc: &str, linked: bool| -> Result<(String, String)> {
+        let t = actions::create_tenant(tx, by, name)?;
+        let l = actions::create_location(tx, by, &t.id, loc, &b.id)?;
+        if linked {
+            actions::link_tenant(tx, by, &b.id, &t.id)?;
+        }
+        Ok((t.id, l.id))
+    };
+    let (acme, acme_loc) = tenant("Acme Robotics", "Acme Robotics, floor 12", true)?;
+    let (bluefin, _bluefin_loc) = tenant("Blue Fin Legal", "Blue Fin Legal, floor 7", true)?;
+    let (cobalt, cobalt_loc) = tenant("Cobalt Labs", "Cobalt Labs, floor 3", false)?;
+
+    let acme_type = actions::create_visitor_type(
+        tx,
+        by,
+        &Portal::location(acme_loc.clone()),
+        &NewVisitorType {
+            name: "Guest".into(),
+            requires_photo: false,
+            requires_nda: true,
+            nda_text: Some("I will keep confidential what I see and hear at Acme Robotics.".into()),
+            questions: vec![q(
+                "Which meeting room?",
+                QuestionKind::Choice,
+                Some(vec!["Orion", "Vega", "Lyra"]),
+            )],
+        },
+    )?;
+    actions::save_settings(
+        tx,
+        by,
+        &acme_loc,
+        LocationSettings {
+            visitor_management_enabled: true,
+            sync_building_invitations: true,
+            sync_visitor_type_id: Some(acme_type.id.clone()),
+            card_sync_enabled: true,
+        },
+    )?;
+
+    let scopes: [UserScope<'_>; 7] = [
+        (Role::PlatformAdmin, None, None, None),
+        (Role::BuildingAdmin, Some(&b.id), None, None),
+        (Role::FrontDesk, Some(&b.id), None, None),
+        (Role::TenantAdmin, None, Some(&acme), None),
+        (Role::FrontDesk, None, None, Some(&acme_loc)),
+        (Role::TenantAdmin, None, Some(&bluefin), None),
+        (Role::TenantAdmin, None, Some(&cobalt), None),
+    ];
+    for ((login, hash), (role, bid, tid, lid)) in logins.iter().zip(hashes).zip(scopes) {
+        if tx.user_by_email(&login.email)?.is_some() {
+            continue;
+        }
+        let h = hash.clone();
+        actions::create_user(
+            tx,
+            by,
+            NewUser {
+                email: login.email.clone(),
+                password: login.password.clone(),
+                role,
+                building_id: bid.map(Into::into),
+                tenant_id: tid.map(Into::into),
+                location_id: lid.map(Into::into),
+            },
+            move |_| Ok(h),
+        )?;
+    }
+
+    // This morning's visits: 09:00 to 18:00 UTC today (or tomorrow once that has passed).
+    let today = by
+        .now
+        .with_hour(9)
+        .and_then(|t| t.with_minute(0))
+        .unwrap_or(by.now);
+    let start = if today + Duration::hours(9) <= by.now {
+        today + Duration::days(1)
+    } else {
+        today
+    };
+    let invite =
+        |location: &str, host: &str, name: &str, company: &str, vt: Option<&str>| NewInvite {
+            location_id: Some(location.into()),
+            host_name: host.into(),
+            visitor: VisitorInput {
+                name: name.into(),
+                email: Some(format!(
+                    "{}@example.com",
+                    name.to_lowercase().replace(' ', ".")
+                )),
+                mobile: None,
+                company: Some(company.into()),
+            },
+            visitor_type_id: vt.map(Into::into),
+            valid_from: start,
+            valid_to: start + Duration::hours(9),
+            notify: true,
+        };
+    let bt = Some(building_type.id.as_str());
+    let synced = actions::create_invite(
+        tx,
+        by,
+        &bp,
+        invite(
+            &acme_loc,
+            "Grace Hopper",
+            "Ada Lovelace",
+            "Analytical Engines",
+            bt,
+        ),
+    )?;
+    actions::transition(tx, by, &synced.invite.id, Transition::CheckIn, None)?;
+    actions::create_invite(
+        tx,
+        by,
+        &bp,
+        invite(
+            &_bluefin_loc,
+            "Atticus Finch",
+            "Scout Finch",
+            "Maycomb Times",
+            bt,
+        ),
+    )?;
+    actions::create_invite(
+        tx,
+        by,
+        &bp,
+        invite(
+            &cobalt_loc,
+            "Marie Curie",
+            "Pierre Dupont",
+            "Radium Ltd",
+            bt,
+        ),
+    )?;
+    let tenant_made = actions::create_invite(
+        tx,
+        by,
+        &Portal::location(acme_loc.clone()),
+        invite(
+            &acme_loc,
+            "Alan Turing",
+            "Joan Clarke",
+            "Hut 8",
+            Some(&acme_type.id),
+        ),
+    )?;
+    actions::transition(tx, by, &tenant_made.invite.id, Transition::Arrive, None)?;
+    actions::create_invite(
+        tx,
+        by,
+        &Portal::location(cobalt_loc.clone()),
+        invite(
+            &cobalt_loc,
+            "Rosalind Franklin",
+            "Zoë Ødegård",
+            "Nordic Labs",
+            None,
+        ),
+    )?;
+    Ok(())
+}

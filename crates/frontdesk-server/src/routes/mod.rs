@@ -1,0 +1,160 @@
+//! The HTTP surface. Each handler authenticates, parses, and calls one store action or query.
+
+mod feed;
+mod identity;
+mod invites;
+mod logs;
+mod places;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, FromRequest, Request};
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use axum::Router;
+use serde::de::DeserializeOwned;
+
+use crate::{ApiError, AppState, MAX_BODY_BYTES};
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/health", get(|| async { "ok" }))
+        .route("/auth/login", post(identity::login))
+        .route("/auth/logout", post(identity::logout))
+        .route("/me", get(identity::me))
+        .route("/users", post(identity::create_user))
+        .route("/buildings", post(places::create_building))
+        .route("/buildings/{id}", get(places::building))
+        .route("/tenants", post(places::create_tenant))
+        .route(
+            "/tenants/{id}/locations",
+            post(places::create_location).get(places::locations),
+        )
+        .route("/locations/{id}", get(places::location))
+        .route(
+            "/buildings/{id}/tenant-links",
+            post(places::link_tenant).get(places::tenant_links),
+        )
+        .route(
+            "/buildings/{id}/tenant-links/{tenant_id}",
+            axum::routing::delete(places::unlink_tenant),
+        )
+        .route(
+            "/buildings/{id}/visitor-types",
+            post(places::create_building_visitor_type).get(places::building_visitor_types),
+        )
+        .route(
+            "/locations/{id}/visitor-types",
+            post(places::create_location_visitor_type).get(places::location_visitor_types),
+        )
+        .route(
+            "/locations/{id}/settings",
+            get(places::settings).put(places::save_settings),
+        )
+        .route("/buildings/{id}/invites", post(invites::create_at_building))
+        .route("/locations/{id}/invites", post(invites::create_at_location))
+        .route("/invites/{id}", get(invites::get))
+        .route(
+            "/invites/{id}/visitor",
+            axum::routing::patch(invites::update_visitor),
+        )
+        .route("/invites/{id}/validity", put(invites::change_validity))
+        .route("/invites/{id}/resend", post(invites::resend))
+        .route("/invites/{id}/cancel", post(invites::cancel))
+        .route("/invites/{id}/check-in", post(invites::check_in))
+        .route("/invites/{id}/arrive", post(invites::arrive))
+        .route("/invites/{id}/check-out", post(invites::check_out))
+        .route(
+            "/invites/{id}/card",
+            put(invites::assign_card).delete(invites::remove_card),
+        )
+        .route("/invites/{id}/activity", get(invites::activity))
+        .route("/buildings/{id}/visitor-logs", get(logs::building_logs))
+        .route("/buildings/{id}/visitor-logs.csv", get(logs::building_csv))
+        .route(
+            "/buildings/{id}/visitor-summary",
+            get(logs::building_summary),
+        )
+        .route("/locations/{id}/visitor-logs", get(logs::location_logs))
+        .route("/locations/{id}/visitor-logs.csv", get(logs::location_csv))
+        .route(
+            "/locations/{id}/visitor-summary",
+            get(logs::location_summary),
+        )
+        .route("/tenants/{id}/activity-report", get(logs::tenant_report))
+        .route(
+            "/buildings/{id}/activity-report",
+            get(logs::building_report),
+        )
+        .route("/changes", get(feed::changes))
+        .route("/changes/stream", get(feed::stream))
+        .route("/notifications", get(feed::notifications))
+        .fallback(not_found);
+    Router::new()
+        .nest("/api/v1", api)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "There is no such endpoint. The API lives under /api/v1.",
+    )
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "This endpoint does not take that HTTP method.",
+    )
+}
+
+/// JSON body whose rejections use the API's error shape.
+pub struct Body<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(Self(v)),
+            Err(e) => Err(ApiError::from(e as JsonRejection)),
+        }
+    }
+}
+
+/// A JSON body that may be left out entirely (an empty POST).
+pub struct OptionalBody<T>(pub Option<T>);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for OptionalBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| crate::error::payload_too_large())?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self(None));
+        }
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map(Self)
+            .map_err(|e| {
+                if e.is_data() {
+                    ApiError::invalid(
+                        "invalid_body",
+                        format!("The request body has a missing or wrongly typed field: {e}"),
+                    )
+                } else {
+                    ApiError::bad_request(
+                        "malformed_json",
+                        format!("The request body is not valid JSON: {e}"),
+                    )
+                }
+            })
+    }
+}
