@@ -23,3 +23,10 @@ pub use visitor_type::{Question, QuestionKind, VisitorType};
 
 /// All instants are UTC; the building's time zone is only for display.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;
+
+/// Instants are kept to the microsecond; everything that will be stored is cut to that first,
+/// so what an action answers is exactly what a later read returns.
+pub fn to_stored_precision(t: Timestamp) -> Timestamp {
+    use chrono::SubsecRound;
+    t.trunc_subsecs(6)
+}

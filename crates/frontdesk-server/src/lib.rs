@@ -34,7 +34,9 @@ pub struct Clock {
 
 impl Clock {
     pub fn now(&self) -> Timestamp {
-        Utc::now() + Duration::microseconds(self.offset_micros.load(Ordering::Relaxed))
+        frontdesk_core::to_stored_precision(
+            Utc::now() + Duration::microseconds(self.offset_micros.load(Ordering::Relaxed)),
+        )
     }
 
     pub fn advance(&self, by: Duration) {

@@ -10,9 +10,9 @@ use frontdesk_core::sync::{
 use frontdesk_core::validate;
 use frontdesk_core::visitor_type::{self, QuestionDraft};
 use frontdesk_core::{
-    Actor, Card, CardStatus, CardTargets, DomainError, Invite, InviteStatus, LocationSettings,
-    NotSyncedReason, Origin, Portal, PortalKind, PortalScope, Role, Timestamp, Visitor,
-    VisitorType,
+    to_stored_precision, Actor, Card, CardStatus, CardTargets, DomainError, Invite, InviteStatus,
+    LocationSettings, NotSyncedReason, Origin, Portal, PortalKind, PortalScope, Role, Timestamp,
+    Visitor, VisitorType,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -554,7 +554,11 @@ pub fn create_invite(
         req.visitor.company.as_deref(),
     )?;
     let host_name = validate::required_text("host_name", &req.host_name, 200)?;
-    validate::validity(by.now, req.valid_from, req.valid_to)?;
+    let (valid_from, valid_to) = (
+        to_stored_precision(req.valid_from),
+        to_stored_precision(req.valid_to),
+    );
+    validate::validity(by.now, valid_from, valid_to)?;
     if let Some(vt) = req.visitor_type_id.as_deref() {
         if !tx.visitor_type(vt)?.is_some_and(|v| &v.portal == portal) {
             return Err(DomainError::invalid(
@@ -621,8 +625,8 @@ pub fn create_invite(
         profile_id: profile.id.clone(),
         host_name,
         visitor_type_id: req.visitor_type_id.clone(),
-        valid_from: req.valid_from,
-        valid_to: req.valid_to,
+        valid_from,
+        valid_to,
         checked_in_at: None,
         arrived_at: None,
         checked_out_at: None,
@@ -869,6 +873,10 @@ pub fn change_validity(
     valid_from: Timestamp,
     valid_to: Timestamp,
 ) -> Result<InviteView> {
+    let (valid_from, valid_to) = (
+        to_stored_precision(valid_from),
+        to_stored_precision(valid_to),
+    );
     let (mut a, mut b) = load_pair(tx, by, id)?;
     a.change_validity(by.now, valid_from, valid_to)?;
     if let Some(b) = b.as_mut() {

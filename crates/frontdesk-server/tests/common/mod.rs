@@ -1,0 +1,410 @@
+//! The test harness: the real server, in-process on 127.0.0.1:0 with its own SQLite file, and a
+//! blocking HTTP client. `World` builds a building with three tenants in every sync state.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::net::SocketAddr;
+
+use chrono::{DateTime, Duration, Utc};
+use frontdesk_server::{auth, AppState, Clock};
+use frontdesk_store::{actions, SqliteStore};
+use serde_json::{json, Value};
+
+pub const ADMIN_EMAIL: &str = "admin@test.frontdesk";
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct Server {
+    pub base: String,
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub dir: tempfile::TempDir,
+    http: reqwest::blocking::Client,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Resp {
+    pub status: u16,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Resp {
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+
+    #[track_caller]
+    pub fn ok(self) -> Value {
+        assert!(
+            (200..300).contains(&self.status),
+            "expected success, got {} {}",
+            self.status,
+            self.text
+        );
+        self.body
+    }
+
+    #[track_caller]
+    pub fn refused(&self, status: u16, code: &str) {
+        assert_eq!(
+            (self.status, self.code()),
+            (status, code),
+            "unexpected answer: {}",
+            self.text
+        );
+        assert!(
+            self.body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.len() > 10),
+            "a refusal must say what to do: {}",
+            self.text
+        );
+    }
+}
+
+impl Server {
+    pub fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path().join("frontdesk.db")).unwrap();
+        store
+            .write(|tx| {
+                actions::ensure_platform_admin(
+                    tx,
+                    ADMIN_EMAIL,
+                    PASSWORD,
+                    Utc::now(),
+                    auth::hash_password,
+                )
+            })
+            .unwrap();
+        let state = AppState::new(store, Clock::default());
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let st = state.clone();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                addr_tx.send(listener.local_addr().unwrap()).unwrap();
+                frontdesk_server::serve(listener, st, async {
+                    let _ = stop_rx.await;
+                })
+                .await
+                .unwrap();
+            });
+        });
+        let addr = addr_rx.recv().unwrap();
+        Self {
+            base: format!("http://{addr}/api/v1"),
+            addr,
+            state,
+            dir,
+            http: reqwest::blocking::Client::builder()
+                .timeout(std::time::Duration::from_secs(30))
+                .build()
+                .unwrap(),
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.state.clock
+    }
+
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Resp {
+        let mut req = self.http.request(
+            reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+            format!("{}{}", self.base, path),
+        );
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let r = req.send().unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Resp { status, body, text }
+    }
+
+    /// Send raw bytes (for malformed bodies).
+    pub fn raw(&self, method: &str, path: &str, token: &str, ctype: &str, body: Vec<u8>) -> Resp {
+        let r = self
+            .http
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                format!("{}{}", self.base, path),
+            )
+            .bearer_auth(token)
+            .header("content-type", ctype)
+            .body(body)
+            .send()
+            .unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Resp { status, body, text }
+    }
+
+    pub fn get(&self, token: &str, path: &str) -> Resp {
+        self.request("GET", path, Some(token), None)
+    }
+    pub fn post(&self, token: &str, path: &str, body: Value) -> Resp {
+        self.request("POST", path, Some(token), Some(&body))
+    }
+    pub fn put(&self, token: &str, path: &str, body: Value) -> Resp {
+        self.request("PUT", path, Some(token), Some(&body))
+    }
+    pub fn patch(&self, token: &str, path: &str, body: Value) -> Resp {
+        self.request("PATCH", path, Some(token), Some(&body))
+    }
+    pub fn delete(&self, token: &str, path: &str) -> Resp {
+        self.request("DELETE", path, Some(token), None)
+    }
+
+    pub fn login(&self, email: &str, password: &str) -> String {
+        let r = self.request(
+            "POST",
+            "/auth/login",
+            None,
+            Some(&json!({"email": email, "password": password})),
+        );
+        r.ok()["token"].as_str().unwrap().to_string()
+    }
+
+    /// The newest change-feed sequence number: a refused request must not move it.
+    pub fn last_seq(&self) -> i64 {
+        self.state.store.last_change_seq().unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+pub fn at(offset: Duration) -> DateTime<Utc> {
+    Utc::now() + offset
+}
+
+pub fn validity(from_h: i64, to_h: i64) -> (String, String) {
+    (
+        at(Duration::hours(from_h)).to_rfc3339(),
+        at(Duration::hours(to_h)).to_rfc3339(),
+    )
+}
+
+/// A building with three tenants: Acme (linked, sync on, type mapped, card sync on), Blue
+/// (linked, sync off) and Cobalt (not linked); a second building; a user for every role.
+pub struct World {
+    pub s: Server,
+    pub admin: String,
+    pub building: String,
+    pub other_building: String,
+    pub building_type: String,
+    pub acme: String,
+    pub acme_loc: String,
+    pub acme_type: String,
+    pub blue: String,
+    pub blue_loc: String,
+    pub blue_type: String,
+    pub cobalt: String,
+    pub cobalt_loc: String,
+    pub building_admin: String,
+    pub building_desk: String,
+    pub other_building_admin: String,
+    pub acme_admin: String,
+    pub acme_desk: String,
+    pub blue_admin: String,
+    pub cobalt_admin: String,
+}
+
+pub fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_string()
+}
+
+impl World {
+    pub fn new() -> Self {
+        let s = Server::start();
+        let admin = s.login(ADMIN_EMAIL, PASSWORD);
+        let building = id(&s
+            .post(
+                &admin,
+                "/buildings",
+                json!({"name": "Harbour Tower", "timezone": "Europe/London"}),
+            )
+            .ok());
+        let other_building = id(&s
+            .post(
+                &admin,
+                "/buildings",
+                json!({"name": "Quay House", "timezone": "UTC"}),
+            )
+            .ok());
+        let building_type = id(&s
+            .post(
+                &admin,
+                &format!("/buildings/{building}/visitor-types"),
+                json!({"name": "Visitor", "requires_photo": true, "requires_nda": false,
+                       "questions": [{"label": "Carrying tools?", "kind": "yes_no", "required": true}]}),
+            )
+            .ok());
+        let tenant = |name: &str, linked: bool| -> (String, String, String) {
+            let t = id(&s.post(&admin, "/tenants", json!({"name": name})).ok());
+            let l = id(&s
+                .post(
+                    &admin,
+                    &format!("/tenants/{t}/locations"),
+                    json!({"name": format!("{name} HQ"), "building_id": building}),
+                )
+                .ok());
+            let vt = id(&s
+                .post(
+                    &admin,
+                    &format!("/locations/{l}/visitor-types"),
+                    json!({"name": "Guest", "requires_photo": false, "requires_nda": true,
+                           "nda_text": format!("{name} NDA"), "questions": []}),
+                )
+                .ok());
+            if linked {
+                s.post(
+                    &admin,
+                    &format!("/buildings/{building}/tenant-links"),
+                    json!({"tenant_id": t}),
+                )
+                .ok();
+            }
+            (t, l, vt)
+        };
+        let (acme, acme_loc, acme_type) = tenant("Acme", true);
+        let (blue, blue_loc, blue_type) = tenant("Blue", true);
+        let (cobalt, cobalt_loc, _) = tenant("Cobalt", false);
+        s.put(
+            &admin,
+            &format!("/locations/{acme_loc}/settings"),
+            json!({"visitor_management_enabled": true, "sync_building_invitations": true,
+                   "sync_visitor_type_id": acme_type, "card_sync_enabled": true}),
+        )
+        .ok();
+        let user = |email: &str, role: &str, scope: Value| -> String {
+            let mut body = json!({"email": email, "password": PASSWORD, "role": role});
+            for (k, v) in scope.as_object().unwrap() {
+                body[k] = v.clone();
+            }
+            s.post(&admin, "/users", body).ok();
+            s.login(email, PASSWORD)
+        };
+        let building_admin = user(
+            "ba@hq.test",
+            "building_admin",
+            json!({"building_id": building}),
+        );
+        let building_desk = user(
+            "lobby@hq.test",
+            "front_desk",
+            json!({"building_id": building}),
+        );
+        let other_building_admin = user(
+            "ba@quay.test",
+            "building_admin",
+            json!({"building_id": other_building}),
+        );
+        let acme_admin = user(
+            "admin@acme.test",
+            "tenant_admin",
+            json!({"tenant_id": acme}),
+        );
+        let acme_desk = user(
+            "desk@acme.test",
+            "front_desk",
+            json!({"location_id": acme_loc}),
+        );
+        let blue_admin = user(
+            "admin@blue.test",
+            "tenant_admin",
+            json!({"tenant_id": blue}),
+        );
+        let cobalt_admin = user(
+            "admin@cobalt.test",
+            "tenant_admin",
+            json!({"tenant_id": cobalt}),
+        );
+        Self {
+            s,
+            admin,
+            building,
+            other_building,
+            building_type,
+            acme,
+            acme_loc,
+            acme_type,
+            blue,
+            blue_loc,
+            blue_type,
+            cobalt,
+            cobalt_loc,
+            building_admin,
+            building_desk,
+            other_building_admin,
+            acme_admin,
+            acme_desk,
+            blue_admin,
+            cobalt_admin,
+        }
+    }
+
+    pub fn invite_body(&self, location: &str, name: &str) -> Value {
+        let (from, to) = validity(-1, 8);
+        json!({
+            "location_id": location, "host_name": "Grace Hopper",
+            "visitor": {"name": name, "email": format!("{}@example.com", name.to_lowercase().replace(' ', ".")),
+                        "mobile": "+44 7700 900123", "company": "Analytical Engines"},
+            "visitor_type_id": self.building_type, "valid_from": from, "valid_to": to,
+        })
+    }
+
+    /// A building-created invite for `location`; returns the whole creation answer.
+    pub fn building_invite(&self, location: &str, name: &str) -> Value {
+        self.s
+            .post(
+                &self.building_admin,
+                &format!("/buildings/{}/invites", self.building),
+                self.invite_body(location, name),
+            )
+            .ok()
+    }
+
+    /// A synced building→Acme pair: (building invite id, tenant copy id).
+    pub fn synced_pair(&self, name: &str) -> (String, String) {
+        let r = self.building_invite(&self.acme_loc, name);
+        assert_eq!(r["sync"]["status"], "synced", "{r}");
+        (
+            id(&r["invite"]),
+            r["sync"]["linked_invite_id"].as_str().unwrap().to_string(),
+        )
+    }
+
+    pub fn invite(&self, token: &str, id: &str) -> Value {
+        self.s.get(token, &format!("/invites/{id}")).ok()
+    }
+}
