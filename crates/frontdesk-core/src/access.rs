@@ -88,8 +88,13 @@ impl Actor {
     pub fn works_portal(&self, scope: &PortalScope) -> bool {
         match (self.role, scope) {
             (Role::PlatformAdmin, _) => true,
-            (Role::BuildingAdmin, PortalScope::Building { id })
-            | (Role::FrontDesk, PortalScope::Building { id }) => Self::same(&self.building_id, id),
+            (Role::BuildingAdmin, PortalScope::Building { id }) => {
+                Self::same(&self.building_id, id)
+            }
+            // A desk works at one place: a location's desk never at its building's lobby.
+            (Role::FrontDesk, PortalScope::Building { id }) => {
+                self.location_id.is_none() && Self::same(&self.building_id, id)
+            }
             (Role::TenantAdmin, PortalScope::Location { tenant_id, .. }) => {
                 Self::same(&self.tenant_id, tenant_id)
             }

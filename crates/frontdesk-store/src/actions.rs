@@ -33,7 +33,8 @@ pub struct By<'a> {
 // ---------------------------------------------------------------------------------------------
 // Identity
 
-/// The actor behind a user record; a location's desk carries the location's tenant and building.
+/// The actor behind a user record; a location's desk carries the location's tenant (never the
+/// building: the lobby's invites are not the tenant reception's).
 pub fn actor_for(tx: &dyn Tx, u: &UserRecord) -> Result<Actor> {
     let mut actor = Actor {
         user_id: u.id.clone(),
@@ -46,7 +47,6 @@ pub fn actor_for(tx: &dyn Tx, u: &UserRecord) -> Result<Actor> {
     if let Some(loc) = u.location_id.as_deref() {
         if let Some(l) = tx.location(loc)? {
             actor.tenant_id = Some(l.tenant_id);
-            actor.building_id = Some(l.building_id);
         }
     }
     Ok(actor)
