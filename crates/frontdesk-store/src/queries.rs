@@ -407,6 +407,11 @@ impl SqliteStore {
         })
     }
 
+    /// How many invites are stored, all portals together.
+    pub fn invite_count(&self) -> Result<i64> {
+        self.with_reader(|c| Ok(c.query_row("SELECT count(*) FROM invites", [], |r| r.get(0))?))
+    }
+
     /// The newest change sequence number (0 when there is none).
     pub fn last_change_seq(&self) -> Result<i64> {
         self.with_reader(|c| {

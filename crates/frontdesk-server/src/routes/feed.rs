@@ -3,7 +3,7 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Json;
@@ -14,6 +14,7 @@ use futures_util::Stream;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::Params;
 use crate::auth::Authed;
 use crate::{ApiError, AppState};
 
@@ -32,7 +33,7 @@ async fn visibility(st: &AppState, a: frontdesk_core::Actor) -> Result<Visibilit
 pub async fn changes(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Query(p): Query<Since>,
+    Params(p): Params<Since>,
 ) -> Result<Json<Value>, ApiError> {
     let vis = visibility(&st, a).await?;
     let since = p.since.unwrap_or(0).max(0);
@@ -50,7 +51,7 @@ pub async fn stream(
     State(st): State<AppState>,
     Authed(a): Authed,
     headers: HeaderMap,
-    Query(p): Query<Since>,
+    Params(p): Params<Since>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let vis = visibility(&st, a).await?;
     let resume = headers

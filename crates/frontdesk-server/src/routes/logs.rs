@@ -1,7 +1,7 @@
 //! Visitor logs, the Visitor Summary widget, CSV export and the Global Overview report.
 
 use axum::body::Body as HttpBody;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -12,6 +12,7 @@ use frontdesk_store::queries::{self, LogEntry, LogFilter, ReportRow, Summary};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::Params;
 use crate::auth::Authed;
 use crate::{ApiError, AppState};
 
@@ -136,7 +137,7 @@ pub async fn building_logs(
     State(st): State<AppState>,
     Authed(a): Authed,
     Path(id): Path<String>,
-    Query(p): Query<LogParams>,
+    Params(p): Params<LogParams>,
 ) -> Result<Json<Value>, ApiError> {
     logs(st, a, Portal::building(id), p).await
 }
@@ -145,7 +146,7 @@ pub async fn location_logs(
     State(st): State<AppState>,
     Authed(a): Authed,
     Path(id): Path<String>,
-    Query(p): Query<LogParams>,
+    Params(p): Params<LogParams>,
 ) -> Result<Json<Value>, ApiError> {
     logs(st, a, Portal::location(id), p).await
 }
@@ -169,7 +170,7 @@ pub async fn building_summary(
     State(st): State<AppState>,
     Authed(a): Authed,
     Path(id): Path<String>,
-    Query(p): Query<LogParams>,
+    Params(p): Params<LogParams>,
 ) -> Result<Json<Summary>, ApiError> {
     summary(st, a, Portal::building(id), p).await
 }
@@ -178,7 +179,7 @@ pub async fn location_summary(
     State(st): State<AppState>,
     Authed(a): Authed,
     Path(id): Path<String>,
-    Query(p): Query<LogParams>,
+    Params(p): Params<LogParams>,
 ) -> Result<Json<Summary>, ApiError> {
     summary(st, a, Portal::location(id), p).await
 }
@@ -291,7 +292,7 @@ pub async fn building_csv(
     State(st): State<AppState>,
     Authed(a): Authed,
     Path(id): Path<String>,
-    Query(p): Query<LogParams>,
+    Params(p): Params<LogParams>,
 ) -> Result<Response, ApiError> {
     csv(st, a, Portal::building(id), p).await
 }
@@ -300,7 +301,7 @@ pub async fn location_csv(
     State(st): State<AppState>,
     Authed(a): Authed,
     Path(id): Path<String>,
-    Query(p): Query<LogParams>,
+    Params(p): Params<LogParams>,
 ) -> Result<Response, ApiError> {
     csv(st, a, Portal::location(id), p).await
 }
@@ -330,7 +331,7 @@ pub async fn tenant_report(
     State(st): State<AppState>,
     Authed(a): Authed,
     Path(tenant): Path<String>,
-    Query(p): Query<ReportParams>,
+    Params(p): Params<ReportParams>,
 ) -> Result<Json<Vec<ReportRow>>, ApiError> {
     let (from, to, origins) = p.window(st.clock.now())?;
     let portals = st
@@ -354,7 +355,7 @@ pub async fn building_report(
     State(st): State<AppState>,
     Authed(a): Authed,
     Path(building): Path<String>,
-    Query(p): Query<ReportParams>,
+    Params(p): Params<ReportParams>,
 ) -> Result<Json<Vec<ReportRow>>, ApiError> {
     let (from, to, origins) = p.window(st.clock.now())?;
     let b = building.clone();
