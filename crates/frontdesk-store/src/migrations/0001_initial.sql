@@ -109,6 +109,9 @@ CREATE TABLE invites (
 -- The visitor logs read one portal's invites newest first.
 CREATE INDEX invites_portal_time ON invites(portal_kind, portal_id, valid_from DESC);
 CREATE INDEX invites_tenant_time ON invites(tenant_id, valid_from);
+-- Foreign keys need their child columns indexed: without this, inserting the second invite of
+-- a pair (which settles the deferred link of the first) scans every invite.
+CREATE INDEX invites_linked ON invites(linked_invite_id);
 
 CREATE TABLE cards (
     id          TEXT PRIMARY KEY,
@@ -124,6 +127,7 @@ CREATE TABLE cards (
     synced      INTEGER NOT NULL
 );
 CREATE INDEX cards_active ON cards(building_id, format, number) WHERE status = 'active';
+CREATE INDEX cards_invite ON cards(invite_id);
 -- At most one active card per invite, enforced by the database as well as by the rules.
 CREATE UNIQUE INDEX cards_one_active ON cards(invite_id) WHERE status = 'active';
 
