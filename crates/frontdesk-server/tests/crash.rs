@@ -174,37 +174,25 @@ fn sigkill_mid_load_loses_no_acknowledged_write_and_leaves_no_half_pair() {
 
     let mut server = start(&db, port);
     let token = login(&server.base);
+    let get = |id: &str| {
+        call(
+            &c,
+            reqwest::Method::GET,
+            format!("{}/invites/{id}", server.base),
+            &token,
+            json!(null),
+        )
+        .unwrap()
+    };
     for (b, t) in &created {
-        let (sb, bi) = call(
-            &c,
-            reqwest::Method::GET,
-            format!("{}/invites/{b}", server.base),
-            &token,
-            json!(null),
-        )
-        .unwrap();
-        let (st, ti) = call(
-            &c,
-            reqwest::Method::GET,
-            format!("{}/invites/{t}", server.base),
-            &token,
-            json!(null),
-        )
-        .unwrap();
+        let ((sb, bi), (st, ti)) = (get(b), get(t));
         assert_eq!((sb, st), (200, 200), "acknowledged invite lost: {b}");
         assert_eq!(bi["linked_invite_id"], t.as_str());
         assert_eq!(bi["status"], ti["status"]);
         assert_eq!(bi["checked_in_at"], ti["checked_in_at"]);
     }
     for b in &checked_in {
-        let (_, bi) = call(
-            &c,
-            reqwest::Method::GET,
-            format!("{}/invites/{b}", server.base),
-            &token,
-            json!(null),
-        )
-        .unwrap();
+        let (_, bi) = get(b);
         assert_eq!(
             bi["status"], "checked_in",
             "acknowledged check-in lost: {b}"

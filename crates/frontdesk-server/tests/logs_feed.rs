@@ -19,15 +19,7 @@ fn ids(v: &Value) -> Vec<String> {
 fn seed(w: &World) -> (String, String, String, String) {
     let (synced_b, synced_t) = w.synced_pair("Ada Lovelace");
     let blue_b = id(&w.building_invite(&w.blue_loc, "Scout Finch")["invite"]);
-    let mut body = w.invite_body(&w.acme_loc, "Joan Clarke");
-    body["visitor_type_id"] = json!(w.acme_type);
-    let r =
-        w.s.post(
-            &w.acme_desk,
-            &format!("/locations/{}/invites", w.acme_loc),
-            body,
-        )
-        .ok();
+    let r = w.tenant_invite("Joan Clarke");
     let tenant_copy_in_building = r["sync"]["linked_invite_id"].as_str().unwrap().to_string();
     w.s.post(
         &w.building_desk,

@@ -84,9 +84,7 @@ fn linked_pairs_stay_aligned_under_random_actions() {
 
             // A fresh pair: building-created (building primary) or tenant-created.
             let (building_id, tenant_id) = if tenant_created {
-                let mut body = w.invite_body(&w.acme_loc, "Pair Visitor");
-                body["visitor_type_id"] = json!(w.acme_type);
-                let r = w.s.post(&w.acme_desk, &format!("/locations/{}/invites", w.acme_loc), body).ok();
+                let r = w.tenant_invite("Pair Visitor");
                 (r["sync"]["linked_invite_id"].as_str().unwrap().to_string(), common::id(&r["invite"]))
             } else {
                 w.synced_pair("Pair Visitor")

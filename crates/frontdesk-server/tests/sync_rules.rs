@@ -166,15 +166,7 @@ fn the_tenant_admin_turns_sync_on_by_mapping_a_type() {
 #[test]
 fn a_tenant_invite_reaches_the_building_when_the_tenant_is_linked() {
     let w = World::new();
-    let mut body = w.invite_body(&w.acme_loc, "Joan Clarke");
-    body["visitor_type_id"] = json!(w.acme_type);
-    let r =
-        w.s.post(
-            &w.acme_desk,
-            &format!("/locations/{}/invites", w.acme_loc),
-            body,
-        )
-        .ok();
+    let r = w.tenant_invite("Joan Clarke");
     assert_eq!(r["sync"]["status"], "synced");
     let tenant = &r["invite"];
     assert_eq!(tenant["origin"], "tenant");
@@ -284,15 +276,7 @@ fn validity_changes_only_from_the_primary_and_carries_the_card() {
     assert_eq!(bi["card"]["valid_to"], bi["valid_to"]);
 
     // A tenant-created pair: the building side is the secondary one.
-    let mut body = w.invite_body(&w.acme_loc, "Joan Clarke");
-    body["visitor_type_id"] = json!(w.acme_type);
-    let r =
-        w.s.post(
-            &w.acme_admin,
-            &format!("/locations/{}/invites", w.acme_loc),
-            body,
-        )
-        .ok();
+    let r = w.tenant_invite("Joan Clarke");
     let copy = r["sync"]["linked_invite_id"].as_str().unwrap();
     w.s.put(
         &w.building_admin,

@@ -404,6 +404,19 @@ impl World {
         )
     }
 
+    /// A tenant-created invite at Acme (forward-synced to the building); the creation answer.
+    pub fn tenant_invite(&self, name: &str) -> Value {
+        let mut body = self.invite_body(&self.acme_loc, name);
+        body["visitor_type_id"] = json!(self.acme_type);
+        self.s
+            .post(
+                &self.acme_desk,
+                &format!("/locations/{}/invites", self.acme_loc),
+                body,
+            )
+            .ok()
+    }
+
     pub fn invite(&self, token: &str, id: &str) -> Value {
         self.s.get(token, &format!("/invites/{id}")).ok()
     }
