@@ -9,6 +9,7 @@
 pub mod access;
 pub mod card;
 pub mod error;
+pub mod flow;
 pub mod invite;
 pub mod sync;
 pub mod validate;

@@ -38,6 +38,33 @@ pub struct Args {
     )]
     pub admin_password: Option<String>,
 
+    /// Base URL of the links in invitation messages (what visitors' phones can reach).
+    /// Default: http://LISTEN.
+    #[arg(long, env = "FRONTDESK_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// SMTP server for invitation emails: smtp://host:25 (plain, local relay),
+    /// smtp://user:pass@host:587?tls=required (STARTTLS) or smtps://user:pass@host:465.
+    /// Without it, emails are held in the outbox (GET /api/v1/notifications).
+    #[arg(long, env = "FRONTDESK_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender of invitation emails.
+    #[arg(
+        long,
+        env = "FRONTDESK_MAIL_FROM",
+        default_value = "Frontdesk <no-reply@frontdesk.invalid>"
+    )]
+    pub mail_from: String,
+
+    /// HTTP endpoint of the SMS gateway; it receives {"to","from","text","reference"} as JSON.
+    #[arg(long, env = "FRONTDESK_SMS_URL")]
+    pub sms_gateway_url: Option<String>,
+
+    /// Bearer token for the SMS gateway.
+    #[arg(long, env = "FRONTDESK_SMS_TOKEN", hide_env_values = true)]
+    pub sms_gateway_token: Option<String>,
+
     /// Seed a demo building with three tenants in every sync state, and print their logins.
     #[arg(long)]
     pub demo: bool,
@@ -87,6 +114,16 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         db.display()
     );
     let state = AppState::new(store, clock);
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", args.listen));
+    let mut delivery = crate::delivery::DeliveryConfig::new(public_url);
+    delivery.smtp_url = args.smtp_url.clone();
+    delivery.mail_from = args.mail_from.clone();
+    delivery.sms_url = args.sms_gateway_url.clone();
+    delivery.sms_token = args.sms_gateway_token.clone();
+    crate::delivery::spawn(state.clone(), delivery).context("starting message delivery")?;
     crate::serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
     })

@@ -121,7 +121,7 @@ pub fn payload_too_large() -> ApiError {
         StatusCode::PAYLOAD_TOO_LARGE,
         "payload_too_large",
         format!(
-            "The request body is larger than {} KiB.",
+            "The request body is too large: at most {} KiB (8 MiB for a registration with its photo).",
             crate::MAX_BODY_BYTES / 1024
         ),
     )

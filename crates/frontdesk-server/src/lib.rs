@@ -7,9 +7,11 @@
 
 pub mod auth;
 pub mod cli;
+pub mod delivery;
 pub mod demo;
 pub mod error;
 mod routes;
+pub mod ui;
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -51,6 +53,7 @@ pub struct AppState {
     pub clock: Clock,
     /// Bumped after every write, so change streams wake up and read what is new.
     changed: Arc<watch::Sender<u64>>,
+    pub ui: Arc<ui::UiAssets>,
 }
 
 impl AppState {
@@ -59,7 +62,13 @@ impl AppState {
             store: Arc::new(store),
             clock,
             changed: Arc::new(watch::channel(0).0),
+            ui: Arc::new(ui::UiAssets::load(&ui::UiAssets::default_dir())),
         }
+    }
+
+    /// Wake change streams and the delivery worker after a write made outside [`Self::write`].
+    pub fn notify_changed(&self) {
+        self.changed.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     pub fn subscribe(&self) -> watch::Receiver<u64> {
@@ -77,7 +86,7 @@ impl AppState {
         let out =
             tokio::task::spawn_blocking(move || store.write(|tx| f(tx, By { actor: &actor, now })))
                 .await??;
-        self.changed.send_modify(|n| *n = n.wrapping_add(1));
+        self.notify_changed();
         Ok(out)
     }
 

@@ -19,7 +19,8 @@ use serde_json::json;
 
 use crate::views::InviteView;
 use crate::{
-    new_id, Building, Event, Location, Notification, Profile, Result, Tenant, Tx, UserRecord,
+    new_id, new_secret, secret_hash, Building, Event, Location, Notification, Profile, Result,
+    Tenant, Tx, UserRecord,
 };
 
 /// Who acts, and when. Every timestamp an action writes is `now`, so both invites of a pair
@@ -726,7 +727,7 @@ pub fn activity(tx: &dyn Tx, by: By<'_>, id: &str) -> Result<Vec<Event>> {
 }
 
 /// Write both invites, one activity event on each, and their change-feed entries.
-fn save_pair(
+pub(crate) fn save_pair(
     tx: &mut dyn Tx,
     by: By<'_>,
     a: &Invite,
@@ -995,7 +996,8 @@ pub fn resend(tx: &mut dyn Tx, by: By<'_>, id: &str) -> Result<Notification> {
     Ok(n)
 }
 
-/// Queue the invitation message of `primary`: email when there is an address, else SMS.
+/// Queue the invitation message of `primary` (email when there is an address, else SMS) with a
+/// new registration link; links sent earlier for this visit stop working.
 fn queue_invitation(
     tx: &mut dyn Tx,
     now: Timestamp,
@@ -1016,6 +1018,9 @@ fn queue_invitation(
         primary.valid_from.format("%a %d %b %Y %H:%M"),
         primary.valid_to.format("%a %d %b %Y %H:%M")
     );
+    let token = new_secret();
+    tx.revoke_registrations(&primary.id, now)?;
+    tx.insert_registration(&secret_hash(&token), &primary.id, now)?;
     let n = Notification {
         id: new_id(),
         invite_id: primary.id.clone(),
@@ -1024,19 +1029,24 @@ fn queue_invitation(
         recipient,
         subject: format!("Your visit to {} at {building}", location.name),
         body: format!(
-            "Hello {},\n\n{} has invited you to {} at {building}, {when}.\n",
+            "Hello {},\n\n{} has invited you to {} at {building}, {when}.\n\nRegister before you come, on your phone: {LINK_PLACEHOLDER}\n",
             primary.visitor.name, primary.host_name, location.name
         ),
-        // Until a mail or SMS transport is configured, messages are held for the admins to see.
-        state: "held".into(),
+        // The delivery worker takes it from here (or holds it when no transport is set up).
+        state: "queued".into(),
         created_at: now,
         sent_at: None,
         attempts: 0,
         last_error: None,
+        next_attempt_at: Some(now),
+        link_token: Some(token),
     };
     tx.insert_notification(&n)?;
     Ok(Some(n))
 }
+
+/// Where a message body says the registration link goes; the delivery worker fills it in.
+pub const LINK_PLACEHOLDER: &str = "{registration_link}";
 
 // ---------------------------------------------------------------------------------------------
 // Cards

@@ -11,7 +11,9 @@
 //!   report, the change feed and the notification list.
 
 pub mod actions;
+mod outbox;
 pub mod queries;
+pub mod registration;
 mod sqlite;
 pub mod views;
 
@@ -128,6 +130,36 @@ pub struct Notification {
     pub sent_at: Option<Timestamp>,
     pub attempts: i64,
     pub last_error: Option<String>,
+    pub next_attempt_at: Option<Timestamp>,
+    /// The registration link's secret, kept only until the message has gone out; never shown.
+    #[serde(skip)]
+    pub link_token: Option<String>,
+}
+
+/// A registration link (only the hash of its secret is stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    pub invite_id: String,
+    pub created_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+    pub used_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredAnswer {
+    pub key: String,
+    pub label: String,
+    pub value: String,
+    pub answered_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NdaAcceptance {
+    pub text: String,
+    pub text_sha256: String,
+    /// The visitor's full name, typed as their signature.
+    pub signature: String,
+    pub accepted_at: Timestamp,
 }
 
 /// The storage boundary: what one transaction can read and write. Implementations hold the
@@ -189,6 +221,33 @@ pub trait Tx {
     fn insert_event(&mut self, e: &Event) -> Result<()>;
     fn events(&self, invite_id: &str) -> Result<Vec<Event>>;
     fn insert_notification(&mut self, n: &Notification) -> Result<()>;
+    fn insert_registration(
+        &mut self,
+        token_hash: &[u8],
+        invite_id: &str,
+        now: Timestamp,
+    ) -> Result<()>;
+    fn registration(&self, token_hash: &[u8]) -> Result<Option<Registration>>;
+    fn revoke_registrations(&mut self, invite_id: &str, now: Timestamp) -> Result<()>;
+    fn use_registration(&mut self, token_hash: &[u8], now: Timestamp) -> Result<()>;
+    fn save_answer(
+        &mut self,
+        invite_id: &str,
+        a: &frontdesk_core::flow::GivenAnswer,
+        now: Timestamp,
+    ) -> Result<()>;
+    fn answers(&self, invite_id: &str) -> Result<Vec<StoredAnswer>>;
+    fn save_photo(
+        &mut self,
+        invite_id: &str,
+        content_type: &str,
+        bytes: &[u8],
+        now: Timestamp,
+    ) -> Result<()>;
+    fn photo(&self, invite_id: &str) -> Result<Option<(String, Vec<u8>)>>;
+    fn save_nda(&mut self, invite_id: &str, nda: &NdaAcceptance) -> Result<()>;
+    fn nda(&self, invite_id: &str) -> Result<Option<NdaAcceptance>>;
+
     /// Append to the ordered change feed; returns the new sequence number.
     fn append_change(
         &mut self,
@@ -198,6 +257,20 @@ pub trait Tx {
         data: &serde_json::Value,
         at: Timestamp,
     ) -> Result<i64>;
+}
+
+/// A secret for links and tokens: 244 random bits from the operating system, as 64 hex digits.
+pub fn new_secret() -> String {
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+pub fn secret_hash(secret: &str) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(secret.as_bytes()).to_vec()
 }
 
 /// Ids are UUIDv7: sortable by creation time, and can be made on a desk that is offline.

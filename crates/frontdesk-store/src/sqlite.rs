@@ -12,11 +12,16 @@ use frontdesk_core::{
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
 
 use crate::{
-    Building, Event, Location, Notification, Profile, Result, StoreError, Tenant, Tx, UserRecord,
+    Building, Event, Location, NdaAcceptance, Notification, Profile, Registration, Result,
+    StoreError, StoredAnswer, Tenant, Tx, UserRecord,
 };
+use frontdesk_core::flow::GivenAnswer;
 
 /// Each entry moves the schema one version forward; the index + 1 is `PRAGMA user_version`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_registration.sql"),
+];
 
 pub struct SqliteStore {
     path: PathBuf,
@@ -69,6 +74,16 @@ impl SqliteStore {
             txn.finish()?;
             Ok(out)
         })
+    }
+
+    /// One statement in its own write transaction (outbox bookkeeping).
+    pub(crate) fn exec_write(&self, sql: &str, p: impl rusqlite::Params) -> Result<()> {
+        let conn = self
+            .writer
+            .lock()
+            .map_err(|_| StoreError::Backend("writer lock poisoned".into()))?;
+        conn.prepare_cached(sql)?.execute(p)?;
+        Ok(())
     }
 
     /// Lend a read-only connection to `f`, returning it to the pool afterwards.
@@ -283,12 +298,14 @@ pub(crate) fn notification_from_row(r: &Row<'_>) -> rusqlite::Result<Notificatio
         sent_at: ts_opt(r.get(10)?),
         attempts: r.get(11)?,
         last_error: r.get(12)?,
+        next_attempt_at: ts_opt(r.get(13)?),
+        link_token: r.get(14)?,
     })
 }
 
 pub(crate) const NOTIFICATION_COLS: &str =
     "id, invite_id, portal_kind, portal_id, channel, recipient, subject, body, state, \
-     created_at, sent_at, attempts, last_error";
+     created_at, sent_at, attempts, last_error, next_attempt_at, link_token";
 
 /// A `Tx` over one open SQLite transaction.
 pub(crate) struct SqlTx<'c> {
@@ -765,7 +782,7 @@ impl Tx for SqlTx<'_> {
         self.exec(
             &format!(
                 "INSERT INTO notifications ({NOTIFICATION_COLS}) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
             ),
             params![
                 n.id,
@@ -780,10 +797,125 @@ impl Tx for SqlTx<'_> {
                 micros(n.created_at),
                 n.sent_at.map(micros),
                 n.attempts,
-                n.last_error
+                n.last_error,
+                n.next_attempt_at.map(micros),
+                n.link_token
             ],
         )?;
         Ok(())
+    }
+
+    fn insert_registration(
+        &mut self,
+        token_hash: &[u8],
+        invite_id: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.exec(
+            "INSERT INTO registrations (token_hash, invite_id, created_at) VALUES (?1, ?2, ?3)",
+            params![token_hash, invite_id, micros(now)],
+        )?;
+        Ok(())
+    }
+
+    fn registration(&self, token_hash: &[u8]) -> Result<Option<Registration>> {
+        self.one(
+            "SELECT invite_id, created_at, revoked_at, used_at FROM registrations WHERE token_hash = ?1",
+            [token_hash],
+            |r| {
+                Ok(Registration {
+                    invite_id: r.get(0)?,
+                    created_at: ts(r.get(1)?),
+                    revoked_at: ts_opt(r.get(2)?),
+                    used_at: ts_opt(r.get(3)?),
+                })
+            },
+        )
+    }
+
+    fn revoke_registrations(&mut self, invite_id: &str, now: Timestamp) -> Result<()> {
+        self.exec(
+            "UPDATE registrations SET revoked_at = ?2 WHERE invite_id = ?1 AND revoked_at IS NULL",
+            params![invite_id, micros(now)],
+        )?;
+        Ok(())
+    }
+
+    fn use_registration(&mut self, token_hash: &[u8], now: Timestamp) -> Result<()> {
+        self.exec(
+            "UPDATE registrations SET used_at = ?2 WHERE token_hash = ?1",
+            params![token_hash, micros(now)],
+        )?;
+        Ok(())
+    }
+
+    fn save_answer(&mut self, invite_id: &str, a: &GivenAnswer, now: Timestamp) -> Result<()> {
+        self.exec(
+            "INSERT OR REPLACE INTO answers (invite_id, key, label, value, answered_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![invite_id, a.key, a.label, a.value, micros(now)],
+        )?;
+        Ok(())
+    }
+
+    fn answers(&self, invite_id: &str) -> Result<Vec<StoredAnswer>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT key, label, value, answered_at FROM answers WHERE invite_id = ?1 ORDER BY key",
+        )?;
+        let rows = st.query_map([invite_id], |r| {
+            Ok(StoredAnswer {
+                key: r.get(0)?,
+                label: r.get(1)?,
+                value: r.get(2)?,
+                answered_at: ts(r.get(3)?),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn save_photo(
+        &mut self,
+        invite_id: &str,
+        content_type: &str,
+        bytes: &[u8],
+        now: Timestamp,
+    ) -> Result<()> {
+        self.exec(
+            "INSERT OR REPLACE INTO photos (invite_id, content_type, bytes, taken_at) VALUES (?1, ?2, ?3, ?4)",
+            params![invite_id, content_type, bytes, micros(now)],
+        )?;
+        Ok(())
+    }
+
+    fn photo(&self, invite_id: &str) -> Result<Option<(String, Vec<u8>)>> {
+        self.one(
+            "SELECT content_type, bytes FROM photos WHERE invite_id = ?1",
+            [invite_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+    }
+
+    fn save_nda(&mut self, invite_id: &str, nda: &NdaAcceptance) -> Result<()> {
+        self.exec(
+            "INSERT OR REPLACE INTO nda_acceptances (invite_id, text, text_sha256, signature, accepted_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![invite_id, nda.text, nda.text_sha256, nda.signature, micros(nda.accepted_at)],
+        )?;
+        Ok(())
+    }
+
+    fn nda(&self, invite_id: &str) -> Result<Option<NdaAcceptance>> {
+        self.one(
+            "SELECT text, text_sha256, signature, accepted_at FROM nda_acceptances WHERE invite_id = ?1",
+            [invite_id],
+            |r| {
+                Ok(NdaAcceptance {
+                    text: r.get(0)?,
+                    text_sha256: r.get(1)?,
+                    signature: r.get(2)?,
+                    accepted_at: ts(r.get(3)?),
+                })
+            },
+        )
     }
 
     fn append_change(

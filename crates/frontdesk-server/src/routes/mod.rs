@@ -5,6 +5,7 @@ mod identity;
 mod invites;
 mod logs;
 mod places;
+mod visitor;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request};
@@ -14,6 +15,9 @@ use axum::Router;
 use serde::de::DeserializeOwned;
 
 use crate::{ApiError, AppState, MAX_BODY_BYTES};
+
+/// The registration submission carries the photo: 5 MB of image is 6.7 MB of base64.
+const MAX_REGISTRATION_BYTES: usize = 8 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
@@ -88,9 +92,21 @@ pub fn router(state: AppState) -> Router {
         .route("/changes", get(feed::changes))
         .route("/changes/stream", get(feed::stream))
         .route("/notifications", get(feed::notifications))
+        .route("/invites/{id}/registration", get(visitor::record))
+        .route("/invites/{id}/photo", get(visitor::photo))
+        .route("/locations/{id}/flow-preview", get(visitor::preview))
+        .route(
+            "/registrations/{token}",
+            get(visitor::open)
+                .post(visitor::submit)
+                // A phone photo (up to 5 MB) as base64, plus the answers.
+                .layer(DefaultBodyLimit::max(MAX_REGISTRATION_BYTES)),
+        )
         .fallback(not_found);
     Router::new()
         .nest("/api/v1", api)
+        .route("/register/{token}", get(visitor::page))
+        .route("/register/assets/{file}", get(visitor::asset))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -1,0 +1,140 @@
+//! The visitor's side: the registration page and its API (the link's secret is the only key),
+//! and what staff may see of what the visitor gave.
+
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use frontdesk_core::flow::Flow;
+use frontdesk_store::registration::{
+    self, RegistrationRecord, RegistrationView, Submission, Submitted,
+};
+use serde::Deserialize;
+
+use super::{Body, Params};
+use crate::auth::Authed;
+use crate::{ApiError, AppState};
+
+pub async fn open(
+    State(st): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Json<RegistrationView>, ApiError> {
+    let now = st.clock.now();
+    Ok(Json(
+        st.blocking(move |s| s.read(|tx| registration::open(tx, &token, now)))
+            .await?,
+    ))
+}
+
+pub async fn submit(
+    State(st): State<AppState>,
+    Path(token): Path<String>,
+    Body(sub): Body<Submission>,
+) -> Result<Json<Submitted>, ApiError> {
+    let now = st.clock.now();
+    let out = st
+        .blocking(move |s| s.write(|tx| registration::submit(tx, &token, now, sub)))
+        .await?;
+    st.notify_changed();
+    Ok(Json(out))
+}
+
+pub async fn record(
+    State(st): State<AppState>,
+    Authed(a): Authed,
+    Path(id): Path<String>,
+) -> Result<Json<RegistrationRecord>, ApiError> {
+    Ok(Json(
+        st.read(a, move |tx, by| registration::record(tx, by, &id))
+            .await?,
+    ))
+}
+
+pub async fn photo(
+    State(st): State<AppState>,
+    Authed(a): Authed,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (content_type, bytes) = st
+        .read(a, move |tx, by| registration::photo(tx, by, &id))
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PreviewParams {
+    building_visitor_type_id: Option<String>,
+}
+
+pub async fn preview(
+    State(st): State<AppState>,
+    Authed(a): Authed,
+    Path(location): Path<String>,
+    Params(p): Params<PreviewParams>,
+) -> Result<Json<Flow>, ApiError> {
+    Ok(Json(
+        st.read(a, move |tx, by| {
+            registration::preview(tx, by, &location, p.building_visitor_type_id.as_deref())
+        })
+        .await?,
+    ))
+}
+
+/// The page is the same for every link; it reads the secret from its own address. The secret
+/// must not leak through the Referer header or a shared cache.
+pub async fn page(State(st): State<AppState>) -> Response {
+    match st.ui.file("register.html") {
+        Some(html) => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+                (header::REFERRER_POLICY, "no-referrer"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; \
+                     object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+                ),
+            ],
+            html,
+        )
+            .into_response(),
+        None => ui_missing(),
+    }
+}
+
+pub async fn asset(State(st): State<AppState>, Path(file): Path<String>) -> Response {
+    let content_type = match file.rsplit('.').next() {
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    match st.ui.file(&file) {
+        Some(body) => (
+            [
+                (header::CONTENT_TYPE, content_type),
+                (header::CACHE_CONTROL, "public, max-age=300"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            ],
+            body,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+fn ui_missing() -> Response {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "ui_not_built",
+        "The visitor page has not been built. Run: npm --prefix ui ci && npm --prefix ui run build",
+    )
+    .into_response()
+}
