@@ -65,6 +65,15 @@ impl Resp {
 
 impl Server {
     pub fn start() -> Self {
+        Self::start_with(|_| None)
+    }
+
+    /// Start with the delivery worker configured from the server's own base URL.
+    pub fn start_with(
+        delivery: impl FnOnce(String) -> Option<frontdesk_server::delivery::DeliveryConfig>
+            + Send
+            + 'static,
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(dir.path().join("frontdesk.db")).unwrap();
         store
@@ -90,7 +99,11 @@ impl Server {
                 .unwrap();
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                addr_tx.send(listener.local_addr().unwrap()).unwrap();
+                let addr = listener.local_addr().unwrap();
+                if let Some(cfg) = delivery(format!("http://{addr}")) {
+                    frontdesk_server::delivery::spawn(st.clone(), cfg).unwrap();
+                }
+                addr_tx.send(addr).unwrap();
                 frontdesk_server::serve(listener, st, async {
                     let _ = stop_rx.await;
                 })
@@ -245,7 +258,10 @@ pub fn id(v: &Value) -> String {
 
 impl World {
     pub fn new() -> Self {
-        let s = Server::start();
+        Self::on(Server::start())
+    }
+
+    pub fn on(s: Server) -> Self {
         let admin = s.login(ADMIN_EMAIL, PASSWORD);
         let building = id(&s
             .post(
@@ -417,7 +433,132 @@ impl World {
             .ok()
     }
 
+    /// The registration secret of the newest message queued for `invite` (white-box: the link
+    /// the visitor would receive, read before a transport has sent and forgotten it).
+    pub fn registration_token(&self, invite: &str) -> String {
+        self.s
+            .state
+            .store
+            .notifications(&frontdesk_store::queries::Visibility::All, 500)
+            .unwrap()
+            .into_iter()
+            .find(|n| n.invite_id == invite)
+            .and_then(|n| n.link_token)
+            .expect("a registration link was issued")
+    }
+
     pub fn invite(&self, token: &str, id: &str) -> Value {
         self.s.get(token, &format!("/invites/{id}")).ok()
+    }
+}
+
+/// A real SMTP server (aiosmtpd, from Debian's python3-aiosmtpd) on loopback, writing what it
+/// receives to a maildir.
+pub struct SmtpServer {
+    child: std::process::Child,
+    pub port: u16,
+    pub maildir: tempfile::TempDir,
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl SmtpServer {
+    pub fn start(port: u16) -> Self {
+        let maildir = tempfile::tempdir().unwrap();
+        let python = if std::path::Path::new("/usr/bin/python3").exists() {
+            "/usr/bin/python3"
+        } else {
+            "python3"
+        };
+        let child = std::process::Command::new(python)
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(maildir.path().join("mail"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 must be installed to run the SMTP server");
+        let mut s = Self {
+            child,
+            port,
+            maildir,
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = s.child.try_wait() {
+                let mut err = String::new();
+                use std::io::Read;
+                s.child.stderr.take().unwrap().read_to_string(&mut err).ok();
+                panic!("aiosmtpd did not start ({status}): {err}\nInstall it: apt-get install python3-aiosmtpd");
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "aiosmtpd did not listen on {port}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        s
+    }
+
+    /// Every message received so far, raw.
+    pub fn messages(&self) -> Vec<String> {
+        let mut out = vec![];
+        for sub in ["new", "cur"] {
+            if let Ok(rd) = std::fs::read_dir(self.maildir.path().join("mail").join(sub)) {
+                for e in rd.flatten() {
+                    out.push(std::fs::read_to_string(e.path()).unwrap());
+                }
+            }
+        }
+        out
+    }
+
+    pub fn wait_for(&self, n: usize) -> Vec<String> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let m = self.messages();
+            if m.len() >= n {
+                return m;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "only {} of {n} messages arrived",
+                m.len()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Wait until `f` holds, or fail after `secs`.
+#[track_caller]
+pub fn eventually(secs: u64, what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while !f() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
