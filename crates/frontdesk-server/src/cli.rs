@@ -113,11 +113,27 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         listener.local_addr()?,
         db.display()
     );
+    let public_url = args.public_url.clone().unwrap_or_else(|| {
+        format!(
+            "http://{}",
+            listener
+                .local_addr()
+                .map(|a| a.to_string())
+                .unwrap_or_default()
+        )
+    });
+    if args.demo && args.smtp_url.is_none() {
+        let links = demo::registration_links(&store, &public_url)?;
+        if !links.is_empty() {
+            println!(
+                "Visitors' registration pages (no mail server is configured, so open them here):"
+            );
+            for (who, link) in links {
+                println!("  {who:<20} {link}");
+            }
+        }
+    }
     let state = AppState::new(store, clock);
-    let public_url = args
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{}", args.listen));
     let mut delivery = crate::delivery::DeliveryConfig::new(public_url);
     delivery.smtp_url = args.smtp_url.clone();
     delivery.mail_from = args.mail_from.clone();

@@ -285,3 +285,34 @@ fn build(tx: &mut dyn Tx, by: By<'_>, logins: &[DemoLogin], hashes: &[String]) -
     )?;
     Ok(())
 }
+
+/// Registration links of demo visits still waiting to register, from their held invitations
+/// (no mail server in the demo), so the visitor's page can be tried at once.
+pub fn registration_links(store: &SqliteStore, public_url: &str) -> Result<Vec<(String, String)>> {
+    let held = store.notifications(&frontdesk_store::queries::Visibility::All, 50)?;
+    Ok(held
+        .into_iter()
+        .filter(|n| n.state != "sent")
+        .filter(|n| {
+            store
+                .read(|tx| tx.invite(&n.invite_id))
+                .ok()
+                .flatten()
+                .is_some_and(|i| i.status == frontdesk_core::InviteStatus::Invited)
+        })
+        .filter_map(|n| {
+            let token = n.link_token?;
+            let who = n
+                .body
+                .lines()
+                .next()?
+                .trim_start_matches("Hello ")
+                .trim_end_matches(',')
+                .to_string();
+            Some((
+                who,
+                format!("{}/register/{token}", public_url.trim_end_matches('/')),
+            ))
+        })
+        .collect())
+}

@@ -6,7 +6,7 @@ mod common;
 
 use base64::Engine;
 use chrono::Duration;
-use common::{id, World};
+use common::World;
 use serde_json::{json, Value};
 
 /// A real PNG picture as the visitor's page would send it.
@@ -20,56 +20,6 @@ fn photo(size: u32) -> String {
         "data:image/png;base64,{}",
         base64::engine::general_purpose::STANDARD.encode(buf.into_inner())
     )
-}
-
-/// Acme maps a visitor type with a choice question, a free-text one and an NDA; the building's
-/// type asks a yes/no question and wants a photo.
-fn world() -> (World, String, String, String) {
-    let w = World::new();
-    let vt = id(&w
-        .s
-        .post(
-            &w.acme_admin,
-            &format!("/locations/{}/visitor-types", w.acme_loc),
-            json!({"name": "Meeting guest", "requires_photo": false, "requires_nda": true,
-                   "nda_text": "Acme confidentiality agreement",
-                   "questions": [
-                     {"label": "Which room?", "kind": "choice", "required": true, "options": ["Orion", "Vega"]},
-                     {"label": "Anything we should know?", "kind": "text", "required": false}]}),
-        )
-        .ok());
-    w.s.put(
-        &w.acme_admin,
-        &format!("/locations/{}/settings", w.acme_loc),
-        json!({"visitor_management_enabled": true, "sync_building_invitations": true,
-               "sync_visitor_type_id": vt, "card_sync_enabled": true}),
-    )
-    .ok();
-    // The building's own type also asks for an NDA.
-    let bvt = id(&w
-        .s
-        .post(
-            &w.building_admin,
-            &format!("/buildings/{}/visitor-types", w.building),
-            json!({"name": "Guest", "requires_photo": true, "requires_nda": true, "nda_text": "Harbour Tower house rules",
-                   "questions": [{"label": "Carrying tools?", "kind": "yes_no", "required": true}]}),
-        )
-        .ok());
-    let mut body = w.invite_body(&w.acme_loc, "Ada Lovelace");
-    body["visitor_type_id"] = json!(bvt);
-    let r =
-        w.s.post(
-            &w.building_admin,
-            &format!("/buildings/{}/invites", w.building),
-            body,
-        )
-        .ok();
-    let (b, t) = (
-        id(&r["invite"]),
-        r["sync"]["linked_invite_id"].as_str().unwrap().to_string(),
-    );
-    let token = w.registration_token(&b);
-    (w, b, t, token)
 }
 
 fn open(w: &World, token: &str) -> common::Resp {
@@ -92,7 +42,7 @@ fn good(photo_url: &str) -> Value {
 
 #[test]
 fn the_flow_asks_the_default_fields_once_then_building_then_tenant_questions() {
-    let (w, b, _, token) = world();
+    let (w, b, _, token) = common::flow_world();
     let f = open(&w, &token).ok();
     assert_eq!(f["invite_id"], b.as_str());
     assert_eq!(f["status"], "invited");
@@ -135,7 +85,7 @@ fn the_flow_asks_the_default_fields_once_then_building_then_tenant_questions() {
 
 #[test]
 fn one_submission_checks_in_both_and_keeps_each_sides_answers() {
-    let (w, b, t, token) = world();
+    let (w, b, t, token) = common::flow_world();
     let done = submit(&w, &token, &good(&photo(64))).ok();
     assert_eq!(done["status"], "checked_in");
     let (bi, ti) = (w.invite(&w.building_admin, &b), w.invite(&w.acme_admin, &t));
@@ -207,7 +157,7 @@ fn one_submission_checks_in_both_and_keeps_each_sides_answers() {
 
 #[test]
 fn bad_answers_and_bad_photos_are_refused_and_nothing_is_stored() {
-    let (w, b, _, token) = world();
+    let (w, b, _, token) = common::flow_world();
     let before = w.s.last_seq();
     let mut cases: Vec<(Value, u16, &str)> = vec![];
     let mut missing = good(&photo(16));
@@ -251,9 +201,9 @@ fn bad_answers_and_bad_photos_are_refused_and_nothing_is_stored() {
     for (body, status, code) in cases {
         submit(&w, &token, &body).refused(status, code);
     }
-    // Far beyond any photo: refused before it is read.
-    let huge = format!("data:image/jpeg;base64,{}", "A".repeat(9 * 1024 * 1024));
-    submit(&w, &token, &good(&huge)).refused(413, "payload_too_large");
+    // Far beyond any photo: refused from its announced size, before it is read.
+    w.s.announce_body(&format!("/registrations/{token}"), 9 * 1024 * 1024)
+        .refused(413, "payload_too_large");
     submit(&w, &token, &json!({"visitor": "Ada"})).refused(422, "invalid_body");
 
     assert_eq!(w.s.last_seq(), before, "nothing was written");
@@ -271,7 +221,7 @@ fn bad_answers_and_bad_photos_are_refused_and_nothing_is_stored() {
 
 #[test]
 fn unknown_replaced_cancelled_and_expired_links_are_dead() {
-    let (w, b, t, token) = world();
+    let (w, b, t, token) = common::flow_world();
     open(&w, "0123456789abcdef").refused(404, "not_found");
     submit(&w, "0123456789abcdef", &good(&photo(8))).refused(404, "not_found");
 
@@ -288,14 +238,14 @@ fn unknown_replaced_cancelled_and_expired_links_are_dead() {
     open(&w, &fresh).refused(409, "invite_cancelled");
     submit(&w, &fresh, &good(&photo(8))).refused(409, "invite_cancelled");
 
-    let (w2, _, _, token2) = world();
+    let (w2, _, _, token2) = common::flow_world();
     w2.s.clock().advance(Duration::hours(9));
     open(&w2, &token2).refused(409, "invite_expired");
 }
 
 #[test]
 fn admins_preview_the_merged_flow_of_a_building_and_location_pair() {
-    let (w, _, _, _) = world();
+    let (w, _, _, _) = common::flow_world();
     let building_types =
         w.s.get(
             &w.building_admin,

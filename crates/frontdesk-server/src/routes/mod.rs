@@ -100,7 +100,10 @@ pub fn router(state: AppState) -> Router {
             get(visitor::open)
                 .post(visitor::submit)
                 // A phone photo (up to 5 MB) as base64, plus the answers.
-                .layer(DefaultBodyLimit::max(MAX_REGISTRATION_BYTES)),
+                .layer(DefaultBodyLimit::max(MAX_REGISTRATION_BYTES))
+                .layer(axum::middleware::from_fn(|req, next| {
+                    refuse_announced_over(MAX_REGISTRATION_BYTES, req, next)
+                })),
         )
         .fallback(not_found);
     Router::new()
@@ -111,6 +114,24 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
+}
+
+/// Refuse a body whose announced length is over `limit` before reading any of it, so a phone
+/// on a slow link does not upload megabytes only to be told no.
+async fn refuse_announced_over(
+    limit: usize,
+    req: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let announced = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if announced.is_some_and(|n| n > limit) {
+        return axum::response::IntoResponse::into_response(crate::error::payload_too_large());
+    }
+    next.run(req).await
 }
 
 async fn not_found() -> ApiError {

@@ -173,6 +173,41 @@ impl Server {
         Resp { status, body, text }
     }
 
+    /// Announce a body of `length` bytes and send none of it: a server that refuses the size
+    /// answers from the headers alone (a client that streamed megabytes first could see the
+    /// connection reset before reading the answer).
+    pub fn announce_body(&self, path: &str, length: usize) -> Resp {
+        use std::io::{Read, Write};
+        let mut sock = std::net::TcpStream::connect(self.addr).unwrap();
+        write!(
+            sock,
+            "POST /api/v1{path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
+        sock.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        let mut raw = Vec::new();
+        let _ = sock.read_to_end(&mut raw);
+        let raw = String::from_utf8_lossy(&raw).to_string();
+        let status = raw
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let text = raw.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
+        // A chunked answer carries its size lines around the JSON.
+        let json = text
+            .find('{')
+            .map(|i| &text[i..=text.rfind('}').unwrap_or(i)])
+            .unwrap_or("");
+        Resp {
+            status,
+            body: serde_json::from_str(json).unwrap_or(Value::Null),
+            text,
+        }
+    }
+
     pub fn get(&self, token: &str, path: &str) -> Resp {
         self.request("GET", path, Some(token), None)
     }
@@ -561,4 +596,54 @@ pub fn eventually(secs: u64, what: &str, mut f: impl FnMut() -> bool) {
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+}
+
+/// Acme maps a visitor type with a choice question, a free-text one and an NDA; the building's
+/// type asks a yes/no question and wants a photo.
+pub fn flow_world() -> (World, String, String, String) {
+    let w = World::new();
+    let vt = id(&w
+        .s
+        .post(
+            &w.acme_admin,
+            &format!("/locations/{}/visitor-types", w.acme_loc),
+            json!({"name": "Meeting guest", "requires_photo": false, "requires_nda": true,
+                   "nda_text": "Acme confidentiality agreement",
+                   "questions": [
+                     {"label": "Which room?", "kind": "choice", "required": true, "options": ["Orion", "Vega"]},
+                     {"label": "Anything we should know?", "kind": "text", "required": false}]}),
+        )
+        .ok());
+    w.s.put(
+        &w.acme_admin,
+        &format!("/locations/{}/settings", w.acme_loc),
+        json!({"visitor_management_enabled": true, "sync_building_invitations": true,
+               "sync_visitor_type_id": vt, "card_sync_enabled": true}),
+    )
+    .ok();
+    // The building's own type also asks for an NDA.
+    let bvt = id(&w
+        .s
+        .post(
+            &w.building_admin,
+            &format!("/buildings/{}/visitor-types", w.building),
+            json!({"name": "Guest", "requires_photo": true, "requires_nda": true, "nda_text": "Harbour Tower house rules",
+                   "questions": [{"label": "Carrying tools?", "kind": "yes_no", "required": true}]}),
+        )
+        .ok());
+    let mut body = w.invite_body(&w.acme_loc, "Ada Lovelace");
+    body["visitor_type_id"] = json!(bvt);
+    let r =
+        w.s.post(
+            &w.building_admin,
+            &format!("/buildings/{}/invites", w.building),
+            body,
+        )
+        .ok();
+    let (b, t) = (
+        id(&r["invite"]),
+        r["sync"]["linked_invite_id"].as_str().unwrap().to_string(),
+    );
+    let token = w.registration_token(&b);
+    (w, b, t, token)
 }

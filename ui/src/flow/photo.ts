@@ -1,0 +1,54 @@
+// Photo capture: the device camera when there is one, a file picker always.
+
+import { h } from "./dom";
+
+export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
+const MAX_WIDTH = 640;
+
+/** Check a chosen file and read it as a data URL, or say what is wrong with it. */
+export function readPhotoFile(file: File): Promise<string> {
+  if (file.type !== "image/jpeg" && file.type !== "image/png") {
+    return Promise.reject(new Error("That file is not a JPEG or PNG picture. Choose a photo."));
+  }
+  if (file.size > MAX_PHOTO_BYTES) {
+    return Promise.reject(new Error("That picture is larger than 5 MB. Choose a smaller one or use the camera."));
+  }
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result));
+    r.onerror = () => reject(new Error("The picture could not be read. Try another one."));
+    r.readAsDataURL(file);
+  });
+}
+
+/** A live camera preview with a shutter; resolves nothing until the visitor takes a picture. */
+export class Camera {
+  private stream: MediaStream | null = null;
+  readonly video = h("video", { autoplay: true, playsinline: true, muted: true, "aria-label": "Camera preview" });
+
+  async start(): Promise<boolean> {
+    if (!navigator.mediaDevices?.getUserMedia) return false;
+    try {
+      this.stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "user" }, audio: false });
+      this.video.srcObject = this.stream;
+      await this.video.play().catch(() => undefined);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** A JPEG of the current frame, at most 640 pixels wide. */
+  capture(): string {
+    const v = this.video;
+    const scale = Math.min(1, MAX_WIDTH / (v.videoWidth || MAX_WIDTH));
+    const canvas = h("canvas", { width: Math.round((v.videoWidth || 640) * scale), height: Math.round((v.videoHeight || 480) * scale) });
+    canvas.getContext("2d")?.drawImage(v, 0, 0, canvas.width, canvas.height);
+    return canvas.toDataURL("image/jpeg", 0.85);
+  }
+
+  stop() {
+    this.stream?.getTracks().forEach((t) => t.stop());
+    this.stream = null;
+  }
+}
