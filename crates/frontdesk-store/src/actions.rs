@@ -1019,6 +1019,8 @@ fn queue_invitation(
         primary.valid_to.format("%a %d %b %Y %H:%M")
     );
     let token = new_secret();
+    // The new message carries the only live link: older unsent ones would carry a dead one.
+    tx.supersede_unsent(&primary.id)?;
     tx.revoke_registrations(&primary.id, now)?;
     tx.insert_registration(&secret_hash(&token), &primary.id, now)?;
     let n = Notification {

@@ -124,7 +124,8 @@ pub struct Notification {
     pub recipient: String,
     pub subject: String,
     pub body: String,
-    /// `held` (no transport configured), `queued`, `sent` or `failed`.
+    /// `queued`, `sent`, `failed`, `held` (no transport for its channel) or `superseded` (a
+    /// newer message for the same visit replaced it before it went out).
     pub state: String,
     pub created_at: Timestamp,
     pub sent_at: Option<Timestamp>,
@@ -221,6 +222,8 @@ pub trait Tx {
     fn insert_event(&mut self, e: &Event) -> Result<()>;
     fn events(&self, invite_id: &str) -> Result<Vec<Event>>;
     fn insert_notification(&mut self, n: &Notification) -> Result<()>;
+    /// Messages of this invite not yet sent are replaced by a newer one: they will not go out.
+    fn supersede_unsent(&mut self, invite_id: &str) -> Result<()>;
     fn insert_registration(
         &mut self,
         token_hash: &[u8],

@@ -805,6 +805,15 @@ impl Tx for SqlTx<'_> {
         Ok(())
     }
 
+    fn supersede_unsent(&mut self, invite_id: &str) -> Result<()> {
+        self.exec(
+            "UPDATE notifications SET state = 'superseded', link_token = NULL, next_attempt_at = NULL \
+             WHERE invite_id = ?1 AND state IN ('queued', 'held')",
+            [invite_id],
+        )?;
+        Ok(())
+    }
+
     fn insert_registration(
         &mut self,
         token_hash: &[u8],
