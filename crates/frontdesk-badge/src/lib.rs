@@ -171,6 +171,20 @@ impl Renderer {
         })
     }
 
+    /// The template for a visitor type when the request names none.
+    pub fn default_template_for(&self, visitor_type: &str) -> &str {
+        self.templates
+            .values()
+            .find(|t| {
+                t.default_for
+                    .iter()
+                    .any(|v| v.eq_ignore_ascii_case(visitor_type))
+            })
+            .or_else(|| self.templates.values().find(|t| t.default))
+            .map(|t| t.name.as_str())
+            .unwrap_or("label-62x100")
+    }
+
     /// Render one badge to PDF bytes.
     pub fn render(&self, template: &str, data: &BadgeData) -> Result<Vec<u8>, BadgeError> {
         let t = self.template(template)?;

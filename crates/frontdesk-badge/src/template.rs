@@ -11,6 +11,12 @@ use crate::BadgeError;
 pub struct Template {
     pub name: String,
     pub description: String,
+    /// The template used when a request names none: for these visitor types…
+    #[serde(default)]
+    pub default_for: Vec<String>,
+    /// …and for every other type when this is set.
+    #[serde(default)]
+    pub default: bool,
     pub width_mm: f32,
     pub height_mm: f32,
     pub band: Band,

@@ -6,6 +6,7 @@
 //! query function on a blocking thread. The rules live in `frontdesk-core`.
 
 pub mod auth;
+pub mod badges;
 pub mod cli;
 pub mod delivery;
 pub mod demo;

@@ -1,5 +1,6 @@
 //! The HTTP surface. Each handler authenticates, parses, and calls one store action or query.
 
+mod badges;
 mod feed;
 mod identity;
 mod invites;
@@ -72,6 +73,8 @@ pub fn router(state: AppState) -> Router {
             put(invites::assign_card).delete(invites::remove_card),
         )
         .route("/invites/{id}/activity", get(invites::activity))
+        .route("/invites/{id}/badge.pdf", get(badges::pdf))
+        .route("/invites/{id}/badge-printed", post(badges::printed))
         .route("/buildings/{id}/visitor-logs", get(logs::building_logs))
         .route("/buildings/{id}/visitor-logs.csv", get(logs::building_csv))
         .route(

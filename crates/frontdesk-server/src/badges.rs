@@ -1,0 +1,66 @@
+//! Badges for the API: the renderer (templates and fonts, loaded once per process) and the
+//! wording of a visit for print, in the building's own time zone.
+
+use std::sync::OnceLock;
+
+use chrono_tz::Tz;
+use frontdesk_badge::{BadgeData, Renderer};
+use frontdesk_store::actions::BadgeFacts;
+
+use crate::ApiError;
+
+/// The shipped templates, plus any `*.toml` in `FRONTDESK_BADGE_DIR`.
+pub fn renderer() -> Result<&'static Renderer, ApiError> {
+    static RENDERER: OnceLock<Result<Renderer, String>> = OnceLock::new();
+    RENDERER
+        .get_or_init(|| {
+            let extra = std::env::var_os("FRONTDESK_BADGE_DIR").map(std::path::PathBuf::from);
+            Renderer::new(extra.as_deref()).map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| {
+            tracing::error!(error = %e, "badge templates or fonts cannot be loaded");
+            ApiError::internal()
+        })
+}
+
+/// "Thu 26 Nov 2026 09:00 – 18:00" for a one-day visit, both ends dated otherwise.
+pub fn validity(facts: &BadgeFacts) -> String {
+    let tz: Tz = facts.timezone.parse().unwrap_or(Tz::UTC);
+    let (from, to) = (
+        facts.invite.valid_from.with_timezone(&tz),
+        facts.invite.valid_to.with_timezone(&tz),
+    );
+    if from.date_naive() == to.date_naive() {
+        format!(
+            "{} – {}",
+            from.format("%a %d %b %Y %H:%M"),
+            to.format("%H:%M")
+        )
+    } else {
+        format!(
+            "{} – {}",
+            from.format("%d %b %H:%M"),
+            to.format("%d %b %Y %H:%M")
+        )
+    }
+}
+
+pub fn data(facts: BadgeFacts) -> BadgeData {
+    let validity = validity(&facts);
+    let v = facts.invite.visitor;
+    BadgeData {
+        name: v.name,
+        company: v.company,
+        host: facts.invite.host_name,
+        tenant: facts.location_name,
+        building: facts.building_name,
+        visitor_type: facts
+            .visitor_type
+            .map(|t| t.name)
+            .unwrap_or_else(|| "Visitor".into()),
+        validity,
+        photo: facts.photo,
+        qr: facts.lookup,
+    }
+}

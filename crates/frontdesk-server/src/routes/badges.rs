@@ -1,0 +1,104 @@
+//! The badge of a visit as a PDF, and the desk's word that it was printed.
+
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use frontdesk_badge::BadgeError;
+use frontdesk_store::actions::{self, BadgeEvent};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Body, Params};
+use crate::auth::Authed;
+use crate::{badges, ApiError, AppState};
+
+#[derive(Deserialize)]
+pub struct BadgeParams {
+    template: Option<String>,
+}
+
+pub async fn pdf(
+    State(st): State<AppState>,
+    Authed(a): Authed,
+    Path(id): Path<String>,
+    Params(p): Params<BadgeParams>,
+) -> Result<Response, ApiError> {
+    let invite = id.clone();
+    let facts = st
+        .read(a.clone(), move |tx, by| {
+            actions::badge_facts(tx, by, &invite)
+        })
+        .await?;
+    let renderer = badges::renderer()?;
+    let type_name = facts
+        .visitor_type
+        .as_ref()
+        .map(|t| t.name.clone())
+        .unwrap_or_default();
+    let template = p
+        .template
+        .unwrap_or_else(|| renderer.default_template_for(&type_name).to_string());
+    let data = badges::data(facts);
+    let name = template.clone();
+    let pdf = tokio::task::spawn_blocking(move || renderer.render(&name, &data))
+        .await?
+        .map_err(|e| match e {
+            BadgeError::UnknownTemplate(..) => ApiError::invalid("unknown_template", e.to_string()),
+            BadgeError::Photo(_) => ApiError::invalid(
+                "photo_unusable",
+                format!("{e}. Take the visitor's photo again at the desk."),
+            ),
+            other => {
+                tracing::error!(error = %other, "badge rendering failed");
+                ApiError::internal()
+            }
+        })?;
+    st.write(a, move |tx, by| {
+        actions::record_badge(
+            tx,
+            by,
+            &id,
+            BadgeEvent::Generated,
+            json!({ "template": template }),
+        )
+    })
+    .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf"),
+            (
+                header::CONTENT_DISPOSITION,
+                "inline; filename=\"badge.pdf\"",
+            ),
+            (header::CACHE_CONTROL, "private, no-store"),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct Printed {
+    printer: String,
+    job_id: Option<i64>,
+}
+
+pub async fn printed(
+    State(st): State<AppState>,
+    Authed(a): Authed,
+    Path(id): Path<String>,
+    Body(p): Body<Printed>,
+) -> Result<StatusCode, ApiError> {
+    let printer = frontdesk_core::validate::required_text("printer", &p.printer, 300)?;
+    st.write(a, move |tx, by| {
+        actions::record_badge(
+            tx,
+            by,
+            &id,
+            BadgeEvent::Printed,
+            json!({ "printer": printer, "job_id": p.job_id }),
+        )
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
