@@ -1,0 +1,5 @@
+//! The desk's hardware, behind small traits with the real drivers: badge printers over IPP
+//! ([`printer`]). Problems are reported in words a receptionist can act on. This crate knows
+//! nothing of visits; it prints documents and reports on devices.
+
+pub mod printer;
