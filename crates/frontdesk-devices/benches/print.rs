@@ -26,19 +26,30 @@ fn main() {
             },
         )
         .unwrap();
-    let printers: Vec<Box<dyn BadgePrinter>> =
-        vec![Box::new(IppPrinter::new(&sim.uri, Duration::from_secs(5)).unwrap())];
+    let printers: Vec<Box<dyn BadgePrinter>> = vec![Box::new(
+        IppPrinter::new(&sim.uri, Duration::from_secs(5)).unwrap(),
+    )];
     let q = PrintQueue::new(printers);
     let (mut accepted, mut completed) = (vec![], vec![]);
     for i in 0..40 {
-        let p = q.print(&format!("bench-{i}"), &pdf, "badge", Duration::from_secs(30)).unwrap();
+        let p = q
+            .print(
+                &format!("bench-{i}"),
+                &pdf,
+                "badge",
+                Duration::from_secs(30),
+            )
+            .unwrap();
         accepted.push(p.accepted_after);
         completed.push(p.completed_after);
     }
     accepted.sort();
     completed.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    println!("Frontdesk print benchmark (ippeveprinter on loopback, {} KB badge PDF, 40 jobs)", pdf.len() / 1024);
+    println!(
+        "Frontdesk print benchmark (ippeveprinter on loopback, {} KB badge PDF, 40 jobs)",
+        pdf.len() / 1024
+    );
     println!(
         "print request to job accepted: median {:.1} ms, p95 {:.1} ms (status check + Print-Job)",
         ms(accepted[20]),

@@ -36,11 +36,20 @@ pub enum PrintError {
     #[error("There is no printer at {0}. Check the printer address in the desk settings.")]
     NotFound(String),
     #[error("{problem}")]
-    Unavailable { uri: String, problem: PrinterProblem },
+    Unavailable {
+        uri: String,
+        problem: PrinterProblem,
+    },
     #[error("The printer did not answer in time ({0}). It may be busy or stuck: check it, then try again.")]
     Timeout(String),
-    #[error("The printer stopped the badge job ({reasons}). Check the printer, then press Print again.")]
-    JobFailed { uri: String, job_id: i32, reasons: String },
+    #[error(
+        "The printer stopped the badge job ({reasons}). Check the printer, then press Print again."
+    )]
+    JobFailed {
+        uri: String,
+        job_id: i32,
+        reasons: String,
+    },
     #[error("The printer refused the request: {0}")]
     Refused(String),
     #[error("No badge printer is configured. Add one in the desk settings.")]
@@ -176,7 +185,11 @@ impl IppPrinter {
 }
 
 fn attr<'a>(r: &'a IppRequestResponse, tag: DelimiterTag, name: &str) -> Option<&'a IppValue> {
-    r.attributes().groups_of(tag).next()?.get(name).map(|a| a.value())
+    r.attributes()
+        .groups_of(tag)
+        .next()?
+        .get(name)
+        .map(|a| a.value())
 }
 
 fn strings(v: Option<&IppValue>) -> Vec<String> {
@@ -185,7 +198,10 @@ fn strings(v: Option<&IppValue>) -> Vec<String> {
 }
 
 fn printer_state(v: Option<&IppValue>) -> State {
-    match v.and_then(|v| v.as_enum()).and_then(|&i| PrinterState::from_i32(i)) {
+    match v
+        .and_then(|v| v.as_enum())
+        .and_then(|&i| PrinterState::from_i32(i))
+    {
         Some(PrinterState::Idle) => State::Idle,
         Some(PrinterState::Processing) => State::Processing,
         _ => State::Stopped,
@@ -328,7 +344,12 @@ impl PrintQueue {
         job_name: &str,
         wait: Duration,
     ) -> Result<Printed, PrintError> {
-        if let Some(p) = self.done.lock().ok().and_then(|d| d.get(request_id).cloned()) {
+        if let Some(p) = self
+            .done
+            .lock()
+            .ok()
+            .and_then(|d| d.get(request_id).cloned())
+        {
             return Ok(p);
         }
         let started = Instant::now();
@@ -373,7 +394,12 @@ impl PrintQueue {
         Err(first_problem.unwrap_or(PrintError::NoPrinter))
     }
 
-    fn follow(&self, p: &dyn BadgePrinter, job: i32, wait: Duration) -> Result<JobStatus, PrintError> {
+    fn follow(
+        &self,
+        p: &dyn BadgePrinter,
+        job: i32,
+        wait: Duration,
+    ) -> Result<JobStatus, PrintError> {
         let deadline = Instant::now() + wait;
         loop {
             let s = p.job(job)?;

@@ -50,9 +50,21 @@ fn a_badge_prints_and_the_printer_receives_exactly_that_document() {
     assert!(!done.fell_back);
     let received = sim.received();
     assert_eq!(received.len(), 1);
-    assert!(received[0].file_name().unwrap().to_string_lossy().ends_with("badge-ada.pdf"));
-    assert_eq!(std::fs::read(&received[0]).unwrap(), pdf, "the printer got the badge, byte for byte");
-    let text = Command::new("pdftotext").arg(&received[0]).arg("-").output().unwrap();
+    assert!(received[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .ends_with("badge-ada.pdf"));
+    assert_eq!(
+        std::fs::read(&received[0]).unwrap(),
+        pdf,
+        "the printer got the badge, byte for byte"
+    );
+    let text = Command::new("pdftotext")
+        .arg(&received[0])
+        .arg("-")
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&text.stdout).contains("Zoë Ødegård"));
 
     // The same request again is not printed twice.
@@ -76,24 +88,46 @@ fn a_down_printer_hands_the_badge_to_the_fallback() {
 fn problems_are_reported_in_words_and_nothing_counts_as_printed() {
     // Unreachable.
     let dead = format!("ipp://localhost:{}/ipp/print", common::free_port());
-    let e = PrintQueue::new(vec![printer(&dead)]).print("r", &badge("A"), "b", WAIT).unwrap_err();
-    assert!(matches!(e, PrintError::Unavailable { problem: PrinterProblem::Offline, .. }), "{e:?}");
+    let e = PrintQueue::new(vec![printer(&dead)])
+        .print("r", &badge("A"), "b", WAIT)
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            PrintError::Unavailable {
+                problem: PrinterProblem::Offline,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
     assert!(e.to_string().contains("switched on"), "{e}");
 
     // A wrong path on a real printer.
     let sim = Simulator::start("StatePrinter");
     let wrong = sim.uri.replace("/ipp/print", "/ipp/nowhere");
-    let e = IppPrinter::new(&wrong, Duration::from_secs(5)).unwrap().status().unwrap_err();
+    let e = IppPrinter::new(&wrong, Duration::from_secs(5))
+        .unwrap()
+        .status()
+        .unwrap_err();
     assert!(matches!(e, PrintError::NotFound(_)), "{e:?}");
     assert!(e.to_string().contains("printer address"), "{e}");
-    assert!(matches!(IppPrinter::new("lpt1", Duration::from_secs(1)), Err(PrintError::InvalidUri(_))));
+    assert!(matches!(
+        IppPrinter::new("lpt1", Duration::from_secs(1)),
+        Err(PrintError::InvalidUri(_))
+    ));
 
     // A jam: the job aborts; nothing is remembered as printed, and the retry prints.
     let q = PrintQueue::new(vec![printer(&sim.uri)]);
     sim.set_mode("jam");
-    let e = q.print("req-jam", &badge("Ada"), "badge", WAIT).unwrap_err();
+    let e = q
+        .print("req-jam", &badge("Ada"), "badge", WAIT)
+        .unwrap_err();
     assert!(matches!(e, PrintError::JobFailed { .. }), "{e:?}");
-    assert!(e.to_string().contains("Press Print again") || e.to_string().contains("press Print again"), "{e}");
+    assert!(
+        e.to_string().contains("Press Print again") || e.to_string().contains("press Print again"),
+        "{e}"
+    );
     sim.set_mode("ok");
     let done = q.print("req-jam", &badge("Ada"), "badge", WAIT).unwrap();
     assert!(done.job_id > 1);
@@ -101,12 +135,33 @@ fn problems_are_reported_in_words_and_nothing_counts_as_printed() {
     // Out of labels: the printer says so, and the next badge is refused before it is sent.
     sim.set_mode("media-empty");
     let _ = q.print("req-last-label", &badge("Ada"), "badge", WAIT);
-    let status = IppPrinter::new(&sim.uri, Duration::from_secs(5)).unwrap().status().unwrap();
-    assert!(status.reasons.iter().any(|r| r.starts_with("media-empty")), "{:?}", status.reasons);
+    let status = IppPrinter::new(&sim.uri, Duration::from_secs(5))
+        .unwrap()
+        .status()
+        .unwrap();
+    assert!(
+        status.reasons.iter().any(|r| r.starts_with("media-empty")),
+        "{:?}",
+        status.reasons
+    );
     let sent_before = sim.received().len();
-    let e = q.print("req-empty", &badge("Ada"), "badge", WAIT).unwrap_err();
-    assert!(matches!(e, PrintError::Unavailable { problem: PrinterProblem::OutOfMedia, .. }), "{e:?}");
-    assert_eq!(e.to_string(), "The badge printer is out of labels. Load a new roll and try again.");
+    let e = q
+        .print("req-empty", &badge("Ada"), "badge", WAIT)
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            PrintError::Unavailable {
+                problem: PrinterProblem::OutOfMedia,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "The badge printer is out of labels. Load a new roll and try again."
+    );
     assert_eq!(sim.received().len(), sent_before, "nothing was sent");
 }
 
@@ -121,7 +176,11 @@ fn a_printer_that_never_answers_times_out_clearly() {
             held.push(s);
         }
     });
-    let p = IppPrinter::new(&format!("ipp://127.0.0.1:{port}/ipp/print"), Duration::from_secs(2)).unwrap();
+    let p = IppPrinter::new(
+        &format!("ipp://127.0.0.1:{port}/ipp/print"),
+        Duration::from_secs(2),
+    )
+    .unwrap();
     let started = std::time::Instant::now();
     let e = p.status().unwrap_err();
     assert!(matches!(e, PrintError::Timeout(_)), "{e:?}");

@@ -17,7 +17,11 @@ pub struct Simulator {
 }
 
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 impl Simulator {
@@ -36,17 +40,40 @@ impl Simulator {
             ),
         )
         .unwrap();
-        std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
         let bus = dir.path().join("bus");
         let out = Command::new("dbus-daemon")
-            .args(["--session", &format!("--address=unix:path={}", bus.display()), "--fork", "--print-pid"])
+            .args([
+                "--session",
+                &format!("--address=unix:path={}", bus.display()),
+                "--fork",
+                "--print-pid",
+            ])
             .output()
             .expect("dbus-daemon is missing: apt-get install dbus");
-        assert!(out.status.success(), "dbus-daemon failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "dbus-daemon failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let dbus_pid = String::from_utf8_lossy(&out.stdout).trim().parse().ok();
         let printer = Command::new("ippeveprinter")
-            .env("DBUS_SYSTEM_BUS_ADDRESS", format!("unix:path={}", bus.display()))
-            .args(["-r", "off", "-n", "localhost", "-p", &port.to_string(), "-k", "-f", "application/pdf"])
+            .env(
+                "DBUS_SYSTEM_BUS_ADDRESS",
+                format!("unix:path={}", bus.display()),
+            )
+            .args([
+                "-r",
+                "off",
+                "-n",
+                "localhost",
+                "-p",
+                &port.to_string(),
+                "-k",
+                "-f",
+                "application/pdf",
+            ])
             .arg("-d")
             .arg(&spool)
             .arg("-c")
@@ -56,10 +83,19 @@ impl Simulator {
             .stderr(Stdio::null())
             .spawn()
             .expect("ippeveprinter is missing: apt-get install cups-ipp-utils");
-        let s = Self { uri: format!("ipp://localhost:{port}/ipp/print"), port, dir, printer, dbus_pid };
+        let s = Self {
+            uri: format!("ipp://localhost:{port}/ipp/print"),
+            port,
+            dir,
+            printer,
+            dbus_pid,
+        };
         let deadline = Instant::now() + Duration::from_secs(15);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "ippeveprinter did not start on {port}");
+            assert!(
+                Instant::now() < deadline,
+                "ippeveprinter did not start on {port}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         s
@@ -78,7 +114,14 @@ impl Simulator {
             .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
             .collect();
         v.sort_by_key(|p| {
-            p.file_name().unwrap().to_string_lossy().split('-').next().unwrap().parse::<u32>().unwrap_or(0)
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .split('-')
+                .next()
+                .unwrap()
+                .parse::<u32>()
+                .unwrap_or(0)
         });
         v
     }

@@ -1,0 +1,252 @@
+//! `frontdesk`: badges, printers and card encoders from a terminal, for installers wiring a desk.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use frontdesk_badge::{BadgeData, Renderer};
+use frontdesk_devices::printer::{self, BadgePrinter, IppPrinter, PrintQueue};
+
+#[derive(Parser)]
+#[command(
+    name = "frontdesk",
+    version,
+    about = "Frontdesk badges and desk hardware"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Badges.
+    Badge {
+        #[command(subcommand)]
+        command: BadgeCommand,
+    },
+    /// Badge printers.
+    Printers {
+        #[command(subcommand)]
+        command: PrinterCommand,
+    },
+    /// Print a PDF on a badge printer and wait for the job to finish.
+    Print {
+        file: PathBuf,
+        /// ipp://host:port/path of the printer.
+        #[arg(long)]
+        printer: String,
+        /// A printer to use when the first is down.
+        #[arg(long)]
+        fallback: Option<String>,
+        /// Seconds to wait for the job to finish.
+        #[arg(long, default_value_t = 60)]
+        wait: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum BadgeCommand {
+    /// Fetch a visit's badge from the portal service.
+    Render {
+        invite_id: String,
+        /// The portal service, e.g. http://127.0.0.1:8780.
+        #[arg(
+            long,
+            env = "FRONTDESK_SERVER",
+            default_value = "http://127.0.0.1:8780"
+        )]
+        server: String,
+        /// A bearer token (POST /api/v1/auth/login).
+        #[arg(long, env = "FRONTDESK_TOKEN", hide_env_values = true)]
+        token: String,
+        /// Template name; default: the visitor type's.
+        #[arg(long)]
+        template: Option<String>,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Render a sample badge locally, to test a printer without a server.
+    Sample {
+        #[arg(long, default_value = "label-62x100")]
+        template: String,
+        #[arg(long, default_value = "Zoë Ødegård")]
+        name: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// List the badge templates.
+    Templates,
+}
+
+#[derive(Subcommand)]
+enum PrinterCommand {
+    /// Show printers: those a CUPS server offers, and any given by address.
+    List {
+        /// A CUPS server to ask, e.g. ipp://localhost:631/.
+        #[arg(long)]
+        cups: Option<String>,
+        /// A printer address to query (repeatable).
+        #[arg(long)]
+        printer: Vec<String>,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Badge { command } => badge(command),
+        Command::Printers {
+            command: PrinterCommand::List { cups, printer },
+        } => list_printers(cups, printer),
+        Command::Print {
+            file,
+            printer,
+            fallback,
+            wait,
+        } => print(file, printer, fallback, wait),
+    }
+}
+
+fn badge(command: BadgeCommand) -> anyhow::Result<()> {
+    match command {
+        BadgeCommand::Render {
+            invite_id,
+            server,
+            token,
+            template,
+            output,
+        } => {
+            let mut url = format!(
+                "{}/api/v1/invites/{invite_id}/badge.pdf",
+                server.trim_end_matches('/')
+            );
+            if let Some(t) = template {
+                url.push_str(&format!("?template={t}"));
+            }
+            let resp = reqwest::blocking::Client::new()
+                .get(&url)
+                .bearer_auth(token)
+                .send()
+                .with_context(|| format!("cannot reach the portal service at {server}"))?;
+            if !resp.status().is_success() {
+                let status = resp.status();
+                let body: serde_json::Value = resp.json().unwrap_or_default();
+                bail!(
+                    "the portal refused ({status}): {}",
+                    body["error"]["message"]
+                        .as_str()
+                        .unwrap_or("no reason given")
+                );
+            }
+            let pdf = resp.bytes()?;
+            std::fs::write(&output, &pdf)
+                .with_context(|| format!("cannot write {}", output.display()))?;
+            println!(
+                "Badge written to {} ({} KB)",
+                output.display(),
+                pdf.len() / 1024
+            );
+        }
+        BadgeCommand::Sample {
+            template,
+            name,
+            output,
+        } => {
+            let pdf = Renderer::new(None)?.render(
+                &template,
+                &BadgeData {
+                    name,
+                    company: Some("Sample Company".into()),
+                    host: "Front desk test".into(),
+                    tenant: "Sample tenant".into(),
+                    building: "Sample building".into(),
+                    visitor_type: "Visitor".into(),
+                    validity: "Today 09:00 – 18:00".into(),
+                    photo: None,
+                    qr: "frontdesk-sample".into(),
+                },
+            )?;
+            std::fs::write(&output, &pdf)
+                .with_context(|| format!("cannot write {}", output.display()))?;
+            println!("Sample badge written to {}", output.display());
+        }
+        BadgeCommand::Templates => {
+            for t in Renderer::new(None)?.templates() {
+                println!("{:<16} {}", t.name, t.description);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn list_printers(cups: Option<String>, addresses: Vec<String>) -> anyhow::Result<()> {
+    let timeout = Duration::from_secs(5);
+    let mut found = vec![];
+    if let Some(server) = cups {
+        found.extend(printer::discover_cups(&server, timeout)?);
+    }
+    for a in addresses {
+        match IppPrinter::new(&a, timeout).and_then(|p| p.status()) {
+            Ok(s) => found.push(s),
+            Err(e) => println!("{a}\n  not usable: {e}"),
+        }
+    }
+    if found.is_empty() {
+        println!(
+            "No printers found. Give --cups ipp://host:631/ or --printer ipp://host/ipp/print."
+        );
+    }
+    for s in found {
+        println!("{} {}", s.uri, s.name.as_deref().unwrap_or(""));
+        println!(
+            "  state {:?}, reasons {}, accepting jobs: {}",
+            s.state,
+            s.reasons.join(", "),
+            if s.accepting { "yes" } else { "no" }
+        );
+        println!("  formats: {}", s.formats.join(", "));
+        println!("  media: {}", s.media.join(", "));
+        match s.problem() {
+            Some(p) => println!("  NOT READY: {p}"),
+            None => println!("  ready for badges"),
+        }
+    }
+    Ok(())
+}
+
+fn print(
+    file: PathBuf,
+    printer: String,
+    fallback: Option<String>,
+    wait: u64,
+) -> anyhow::Result<()> {
+    let pdf = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    if !pdf.starts_with(b"%PDF") {
+        bail!("{} is not a PDF", file.display());
+    }
+    let timeout = Duration::from_secs(10);
+    let mut printers: Vec<Box<dyn BadgePrinter>> =
+        vec![Box::new(IppPrinter::new(&printer, timeout)?)];
+    if let Some(f) = fallback {
+        printers.push(Box::new(IppPrinter::new(&f, timeout)?));
+    }
+    let name = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "badge".into());
+    let request = format!("cli-{}-{}", std::process::id(), name);
+    let done = PrintQueue::new(printers).print(&request, &pdf, &name, Duration::from_secs(wait))?;
+    println!(
+        "Printed on {} (job {}){} in {:.1} s",
+        done.printer,
+        done.job_id,
+        if done.fell_back {
+            ", the fallback printer"
+        } else {
+            ""
+        },
+        done.completed_after.as_secs_f64()
+    );
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! The installer's command line, against a real printer simulator.
+#![allow(clippy::unwrap_used)]
+
+#[path = "../../frontdesk-devices/tests/common/mod.rs"]
+mod common;
+
+use std::process::{Command, Output};
+
+fn frontdesk(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn an_installer_renders_a_sample_lists_printers_and_prints_with_a_fallback() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("sample.pdf");
+    let o = frontdesk(&[
+        "badge",
+        "sample",
+        "--template",
+        "cr80",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    let o = frontdesk(&["badge", "templates"]);
+    assert!(text(&o).contains("label-62x100") && text(&o).contains("cr80"));
+
+    let sim = common::Simulator::start("InstallerPrinter");
+    let dead = format!("ipp://localhost:{}/ipp/print", common::free_port());
+    let o = frontdesk(&[
+        "printers",
+        "list",
+        "--printer",
+        &sim.uri,
+        "--printer",
+        &dead,
+    ]);
+    let out = text(&o);
+    assert!(out.contains("ready for badges"), "{out}");
+    assert!(out.contains("application/pdf"), "{out}");
+    assert!(
+        out.contains("not usable") && out.contains("switched on"),
+        "{out}"
+    );
+
+    let o = frontdesk(&[
+        "print",
+        pdf.to_str().unwrap(),
+        "--printer",
+        &dead,
+        "--fallback",
+        &sim.uri,
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("the fallback printer"), "{}", text(&o));
+    assert_eq!(sim.received().len(), 1);
+}
+
+#[test]
+fn mistakes_get_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_pdf = dir.path().join("notes.txt");
+    std::fs::write(&not_pdf, "hello").unwrap();
+    let o = frontdesk(&[
+        "print",
+        not_pdf.to_str().unwrap(),
+        "--printer",
+        "ipp://localhost:9/ipp/print",
+    ]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("is not a PDF"), "{}", text(&o));
+    let o = frontdesk(&[
+        "badge",
+        "sample",
+        "--template",
+        "poster",
+        "-o",
+        "/tmp/x.pdf",
+    ]);
+    assert!(
+        !o.status.success() && text(&o).contains("no badge template named"),
+        "{}",
+        text(&o)
+    );
+    let port = common::free_port();
+    let o = frontdesk(&[
+        "badge",
+        "render",
+        "some-invite",
+        "--server",
+        &format!("http://127.0.0.1:{port}"),
+        "--token",
+        "t",
+        "-o",
+        "/tmp/x.pdf",
+    ]);
+    assert!(
+        !o.status.success() && text(&o).contains("cannot reach the portal service"),
+        "{}",
+        text(&o)
+    );
+}
