@@ -6,6 +6,7 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use frontdesk_badge::{BadgeData, Renderer};
+use frontdesk_devices::encoder::{CardEncoder, Credential, PcscEncoder};
 use frontdesk_devices::printer::{self, BadgePrinter, IppPrinter, PrintQueue};
 
 #[derive(Parser)]
@@ -30,6 +31,38 @@ enum Command {
     Printers {
         #[command(subcommand)]
         command: PrinterCommand,
+    },
+    /// Card encoders.
+    Encoders {
+        #[command(subcommand)]
+        command: EncoderCommand,
+    },
+    /// Encode an H10301 access card on an encoder, and assign it to a visit when asked to.
+    Encode {
+        /// The encoder (a PC/SC reader name, see `frontdesk encoders list`).
+        #[arg(long)]
+        reader: String,
+        #[arg(long)]
+        facility: u16,
+        #[arg(long)]
+        number: u32,
+        /// Seconds to wait for a card on the encoder.
+        #[arg(long, default_value_t = 30)]
+        wait: u64,
+        /// Assign the encoded card to this invite on the portal service.
+        #[arg(long)]
+        invite: Option<String>,
+        #[arg(
+            long,
+            env = "FRONTDESK_SERVER",
+            default_value = "http://127.0.0.1:8780"
+        )]
+        server: String,
+        #[arg(long, env = "FRONTDESK_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// Assign on this portal's invite only when card sync is off ("Save" in the desk's prompt).
+        #[arg(long)]
+        local_only: bool,
     },
     /// Print a PDF on a badge printer and wait for the job to finish.
     Print {
@@ -81,6 +114,12 @@ enum BadgeCommand {
 }
 
 #[derive(Subcommand)]
+enum EncoderCommand {
+    /// List the card encoders (PC/SC readers) attached.
+    List,
+}
+
+#[derive(Subcommand)]
 enum PrinterCommand {
     /// Show printers: those a CUPS server offers, and any given by address.
     List {
@@ -105,7 +144,97 @@ fn main() -> anyhow::Result<()> {
             fallback,
             wait,
         } => print(file, printer, fallback, wait),
+        Command::Encoders {
+            command: EncoderCommand::List,
+        } => {
+            for r in PcscEncoder::default().readers()? {
+                println!("{r}");
+            }
+            Ok(())
+        }
+        Command::Encode {
+            reader,
+            facility,
+            number,
+            wait,
+            invite,
+            server,
+            token,
+            local_only,
+        } => encode(Encode {
+            reader,
+            credential: Credential::h10301(facility, number)?,
+            wait: Duration::from_secs(wait),
+            invite,
+            server,
+            token,
+            local_only,
+        }),
     }
+}
+
+struct Encode {
+    reader: String,
+    credential: Credential,
+    wait: Duration,
+    invite: Option<String>,
+    server: String,
+    token: Option<String>,
+    local_only: bool,
+}
+
+fn encode(e: Encode) -> anyhow::Result<()> {
+    if e.invite.is_some() && e.token.is_none() {
+        bail!("--invite needs --token (or FRONTDESK_TOKEN) to reach the portal service");
+    }
+    let encoder = PcscEncoder::default();
+    println!("Place a card on {} …", e.reader);
+    let card = encoder.wait_for_card(&e.reader, e.wait)?;
+    println!(
+        "Card {} found; encoding {} …",
+        card.uid,
+        e.credential.card_number()
+    );
+    let done = encoder.encode(&e.reader, e.credential)?;
+    println!(
+        "Encoded and verified card {} as {} {}",
+        done.uid,
+        Credential::FORMAT,
+        done.credential.card_number()
+    );
+    let (Some(invite), Some(token)) = (e.invite, e.token) else {
+        return Ok(());
+    };
+    let url = format!(
+        "{}/api/v1/invites/{invite}/card",
+        e.server.trim_end_matches('/')
+    );
+    let resp = reqwest::blocking::Client::new()
+        .put(&url)
+        .bearer_auth(token)
+        .json(&serde_json::json!({
+            "number": done.credential.card_number(),
+            "format": Credential::FORMAT,
+            "local_only": e.local_only,
+        }))
+        .send()
+        .with_context(|| {
+            format!(
+                "the card is encoded, but the portal service at {} cannot be reached to assign it",
+                e.server
+            )
+        })?;
+    if !resp.status().is_success() {
+        let body: serde_json::Value = resp.json().unwrap_or_default();
+        bail!(
+            "the card is encoded, but the portal did not assign it: {}",
+            body["error"]["message"]
+                .as_str()
+                .unwrap_or("no reason given")
+        );
+    }
+    println!("Assigned to invite {invite}.");
+    Ok(())
 }
 
 fn badge(command: BadgeCommand) -> anyhow::Result<()> {

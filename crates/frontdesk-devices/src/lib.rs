@@ -1,5 +1,6 @@
 //! The desk's hardware, behind small traits with the real drivers: badge printers over IPP
-//! ([`printer`]). Problems are reported in words a receptionist can act on. This crate knows
+//! ([`printer`]) and card encoders over PC/SC ([`encoder`]). Problems are reported in words a receptionist can act on. This crate knows
 //! nothing of visits; it prints documents and reports on devices.
 
+pub mod encoder;
 pub mod printer;
