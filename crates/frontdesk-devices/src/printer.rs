@@ -284,7 +284,12 @@ impl BadgePrinter for IppPrinter {
 /// Ask a CUPS server (e.g. `ipp://localhost:631/`) for the printers it offers.
 pub fn discover_cups(server: &str, timeout: Duration) -> Result<Vec<PrinterStatus>, PrintError> {
     let p = IppPrinter::new(server, timeout)?;
-    let r = p.send(IppOperationBuilder::cups().get_printers())?;
+    let r = match p.send(IppOperationBuilder::cups().get_printers()) {
+        Ok(r) => r,
+        // CUPS answers "not found" when it has no printers at all.
+        Err(PrintError::NotFound(_)) => return Ok(vec![]),
+        Err(e) => return Err(e),
+    };
     Ok(r.attributes()
         .groups_of(DelimiterTag::PrinterAttributes)
         .map(|g| {

@@ -187,3 +187,32 @@ fn a_printer_that_never_answers_times_out_clearly() {
     assert!(started.elapsed() < Duration::from_secs(5));
     assert!(e.to_string().contains("did not answer"), "{e}");
 }
+
+#[test]
+fn the_printers_a_cups_server_offers_are_discovered() {
+    let sim = Simulator::start("CupsBadge");
+    let cups = common::Cups::start();
+    cups.add_queue("LobbyBadge", &sim.uri);
+    let found =
+        frontdesk_devices::printer::discover_cups(&cups.uri, Duration::from_secs(5)).unwrap();
+    let queue = found
+        .iter()
+        .find(|p| p.name.as_deref() == Some("LobbyBadge"))
+        .expect("the queue is listed");
+    assert!(queue.uri.ends_with("/printers/LobbyBadge"), "{}", queue.uri);
+    assert_eq!(queue.state, State::Idle);
+    assert!(queue.accepting);
+    // The discovered address answers for itself.
+    let status = IppPrinter::new(&queue.uri, Duration::from_secs(5))
+        .unwrap()
+        .status()
+        .unwrap();
+    assert_eq!(status.problem(), None);
+    // And a CUPS server with nothing to offer says so without failing.
+    let empty = common::Cups::start();
+    let none = frontdesk_devices::printer::discover_cups(&empty.uri, Duration::from_secs(5));
+    assert!(
+        matches!(none, Ok(ref v) if v.is_empty()) || matches!(none, Err(PrintError::NotFound(_))),
+        "{none:?}"
+    );
+}

@@ -136,3 +136,99 @@ impl Drop for Simulator {
         }
     }
 }
+
+/// A private CUPS server (cupsd with its own configuration and spool) on a free port.
+pub struct Cups {
+    pub uri: String,
+    pub port: u16,
+    dir: tempfile::TempDir,
+    child: Child,
+}
+
+impl Cups {
+    pub fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let d = dir.path();
+        for sub in ["spool", "tmp", "cache", "state"] {
+            std::fs::create_dir_all(d.join(sub)).unwrap();
+        }
+        std::fs::write(
+            d.join("cupsd.conf"),
+            format!(
+                "Listen 127.0.0.1:{port}\nDefaultAuthType None\nWebInterface No\nBrowsing No\n\
+                 <Location />\n  Order allow,deny\n  Allow all\n</Location>\n\
+                 <Location /admin>\n  Order allow,deny\n  Allow all\n</Location>\n\
+                 <Policy default>\n  <Limit All>\n    Order deny,allow\n    Allow all\n  </Limit>\n</Policy>\n"
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("cups-files.conf"),
+            format!(
+                "ServerRoot {r}\nRequestRoot {r}/spool\nTempDir {r}/tmp\nCacheDir {r}/cache\nStateDir {r}/state\n\
+                 ErrorLog {r}/error_log\nAccessLog {r}/access_log\nPageLog {r}/page_log\n\
+                 DataDir /usr/share/cups\nServerBin /usr/lib/cups\nSystemGroup root\n",
+                r = d.display()
+            ),
+        )
+        .unwrap();
+        let child = Command::new("cupsd")
+            .arg("-f")
+            .arg("-c")
+            .arg(d.join("cupsd.conf"))
+            .arg("-s")
+            .arg(d.join("cups-files.conf"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cupsd is missing: apt-get install cups cups-client");
+        let s = Self {
+            uri: format!("ipp://127.0.0.1:{port}/"),
+            port,
+            dir,
+            child,
+        };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "cupsd did not start: {:?}",
+                std::fs::read_to_string(s.dir.path().join("error_log"))
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        s
+    }
+
+    /// Add a queue for an IPP Everywhere printer, as an installer would with lpadmin.
+    pub fn add_queue(&self, name: &str, device: &str) {
+        let out = Command::new("lpadmin")
+            .args([
+                "-h",
+                &format!("127.0.0.1:{}", self.port),
+                "-p",
+                name,
+                "-E",
+                "-v",
+                device,
+                "-m",
+                "everywhere",
+            ])
+            .output()
+            .expect("lpadmin is missing: apt-get install cups-client");
+        // lpadmin can exit 0 without making the queue; the discovery test checks it is there.
+        assert!(
+            out.status.success(),
+            "lpadmin: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+impl Drop for Cups {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
