@@ -11,6 +11,7 @@
 //!   report, the change feed and the notification list.
 
 pub mod actions;
+pub mod desk;
 mod outbox;
 pub mod queries;
 pub mod registration;
@@ -137,6 +138,17 @@ pub struct Notification {
     pub link_token: Option<String>,
 }
 
+/// What became of a desk's mutation: `applied`, `conflict` (the state changed meanwhile: shown
+/// to the receptionist) or `refused` (not allowed, unknown invite, invalid time).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MutationOutcome {
+    pub id: String,
+    pub invite_id: String,
+    pub outcome: String,
+    pub code: Option<String>,
+    pub message: Option<String>,
+}
+
 /// A registration link (only the hash of its secret is stored).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Registration {
@@ -222,6 +234,16 @@ pub trait Tx {
     fn insert_event(&mut self, e: &Event) -> Result<()>;
     fn events(&self, invite_id: &str) -> Result<Vec<Event>>;
     fn insert_notification(&mut self, n: &Notification) -> Result<()>;
+    /// The outcome a desk's mutation got when it was first applied.
+    fn mutation(&self, id: &str) -> Result<Option<MutationOutcome>>;
+    fn record_mutation(
+        &mut self,
+        m: &MutationOutcome,
+        user_id: &str,
+        action: &str,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<()>;
     /// Messages of this invite not yet sent are replaced by a newer one: they will not go out.
     fn supersede_unsent(&mut self, invite_id: &str) -> Result<()>;
     fn insert_registration(

@@ -12,8 +12,8 @@ use frontdesk_core::{
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
 
 use crate::{
-    Building, Event, Location, NdaAcceptance, Notification, Profile, Registration, Result,
-    StoreError, StoredAnswer, Tenant, Tx, UserRecord,
+    Building, Event, Location, MutationOutcome, NdaAcceptance, Notification, Profile, Registration,
+    Result, StoreError, StoredAnswer, Tenant, Tx, UserRecord,
 };
 use frontdesk_core::flow::GivenAnswer;
 
@@ -21,6 +21,7 @@ use frontdesk_core::flow::GivenAnswer;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_registration.sql"),
+    include_str!("migrations/0003_mutations.sql"),
 ];
 
 pub struct SqliteStore {
@@ -801,6 +802,38 @@ impl Tx for SqlTx<'_> {
                 n.next_attempt_at.map(micros),
                 n.link_token
             ],
+        )?;
+        Ok(())
+    }
+
+    fn mutation(&self, id: &str) -> Result<Option<MutationOutcome>> {
+        self.one(
+            "SELECT id, invite_id, outcome, code, message FROM mutations WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(MutationOutcome {
+                    id: r.get(0)?,
+                    invite_id: r.get(1)?,
+                    outcome: r.get(2)?,
+                    code: r.get(3)?,
+                    message: r.get(4)?,
+                })
+            },
+        )
+    }
+
+    fn record_mutation(
+        &mut self,
+        m: &MutationOutcome,
+        user_id: &str,
+        action: &str,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.exec(
+            "INSERT OR IGNORE INTO mutations (id, user_id, invite_id, action, at, outcome, code, message, recorded_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![m.id, user_id, m.invite_id, action, micros(at), m.outcome, m.code, m.message, micros(now)],
         )?;
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! The HTTP surface. Each handler authenticates, parses, and calls one store action or query.
 
 mod badges;
+mod desk;
 mod feed;
 mod identity;
 mod invites;
@@ -93,6 +94,10 @@ pub fn router(state: AppState) -> Router {
             get(logs::building_report),
         )
         .route("/changes", get(feed::changes))
+        .route(
+            "/mutations",
+            post(desk::push).layer(DefaultBodyLimit::max(512 * 1024)),
+        )
         .route("/changes/stream", get(feed::stream))
         .route("/notifications", get(feed::notifications))
         .route("/invites/{id}/registration", get(visitor::record))
