@@ -1,0 +1,422 @@
+//! The desk's local SQLite cache: invites as the server last described them (with the desk's own
+//! pending changes applied on top), a full-text index for search as you type, the outbox, and the
+//! change-feed cursor.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use frontdesk_core::{Invite, InviteStatus, Origin, Portal, Timestamp, Visitor};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::{Action, Result, SyncError};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS invites (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS invite_search USING fts5(
+    id UNINDEXED, name, company, host, email, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TABLE IF NOT EXISTS outbox (
+    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+    id        TEXT NOT NULL UNIQUE,
+    invite_id TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    at        TEXT NOT NULL,
+    state     TEXT NOT NULL DEFAULT 'pending',
+    code      TEXT,
+    message   TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_state ON outbox(state, seq);
+";
+
+/// An invite as the desk shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CachedInvite {
+    pub id: String,
+    pub status: String,
+    pub name: String,
+    pub company: Option<String>,
+    pub host: String,
+    /// Changes of this desk not yet confirmed by the server.
+    pub pending: usize,
+    /// The whole invite, as `GET /api/v1/invites/{id}` gives it.
+    pub data: Value,
+}
+
+/// A change the server did not apply, with its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conflict {
+    pub mutation_id: String,
+    pub invite_id: String,
+    pub visitor: String,
+    pub action: String,
+    pub at: String,
+    pub code: String,
+    pub message: String,
+}
+
+pub(crate) struct Pending {
+    pub id: String,
+    pub invite_id: String,
+    pub action: Action,
+    pub at: String,
+}
+
+pub(crate) struct Cache {
+    conn: Mutex<Connection>,
+}
+
+/// The part of an invite the desk's rules need, read from the server's description.
+#[derive(Deserialize)]
+struct View {
+    id: String,
+    portal: Portal,
+    origin: Origin,
+    primary: bool,
+    linked_invite_id: Option<String>,
+    status: InviteStatus,
+    visitor: Visitor,
+    profile_id: String,
+    host_name: String,
+    visitor_type_id: Option<String>,
+    building_id: String,
+    location_id: String,
+    tenant_id: String,
+    valid_from: Timestamp,
+    valid_to: Timestamp,
+    checked_in_at: Option<Timestamp>,
+    arrived_at: Option<Timestamp>,
+    checked_out_at: Option<Timestamp>,
+    cancelled_at: Option<Timestamp>,
+    cancel_reason: Option<String>,
+    created_at: Timestamp,
+}
+
+fn to_invite(data: &Value) -> Result<Invite> {
+    let v: View = serde_json::from_value(data.clone())?;
+    Ok(Invite {
+        id: v.id,
+        portal: v.portal,
+        building_id: v.building_id,
+        location_id: v.location_id,
+        tenant_id: v.tenant_id,
+        origin: v.origin,
+        primary: v.primary,
+        linked_invite_id: v.linked_invite_id,
+        // Expiry is derived again from valid_to by the rules.
+        status: match v.status {
+            InviteStatus::Expired if v.checked_in_at.is_some() => InviteStatus::CheckedIn,
+            InviteStatus::Expired => InviteStatus::Invited,
+            s => s,
+        },
+        visitor: v.visitor,
+        profile_id: v.profile_id,
+        host_name: v.host_name,
+        visitor_type_id: v.visitor_type_id,
+        valid_from: v.valid_from,
+        valid_to: v.valid_to,
+        checked_in_at: v.checked_in_at,
+        arrived_at: v.arrived_at,
+        checked_out_at: v.checked_out_at,
+        cancelled_at: v.cancelled_at,
+        cancel_reason: v.cancel_reason,
+        created_at: v.created_at,
+        created_by: String::new(),
+    })
+}
+
+/// Apply one of the desk's changes to an invite's description, by the same rules as the server.
+fn apply(data: &mut Value, action: Action, at: Timestamp) -> Result<()> {
+    let mut i = to_invite(data)?;
+    match action {
+        Action::CheckIn => i.check_in(at)?,
+        Action::Arrive => i.arrive(at)?,
+        Action::CheckOut => i.check_out(at)?,
+        Action::Cancel => i.cancel(at, None)?,
+    }
+    data["status"] = serde_json::to_value(i.status_at(at))?;
+    for (k, v) in [
+        ("checked_in_at", i.checked_in_at),
+        ("arrived_at", i.arrived_at),
+        ("checked_out_at", i.checked_out_at),
+        ("cancelled_at", i.cancelled_at),
+    ] {
+        data[k] = serde_json::to_value(v)?;
+    }
+    Ok(())
+}
+
+fn parse_at(s: &str) -> Result<Timestamp> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| SyncError::Cache(format!("bad time in the outbox: {e}")))
+}
+
+fn put(tx: &Transaction<'_>, data: &Value) -> Result<()> {
+    let id = data["id"].as_str().unwrap_or_default();
+    tx.prepare_cached(
+        "INSERT INTO invites (id, data) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET data = ?2",
+    )?
+    .execute(params![id, data.to_string()])?;
+    tx.prepare_cached("DELETE FROM invite_search WHERE id = ?1")?
+        .execute([id])?;
+    let v = &data["visitor"];
+    tx.prepare_cached(
+        "INSERT INTO invite_search (id, name, company, host, email) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        id,
+        v["name"].as_str().unwrap_or_default(),
+        v["company"].as_str().unwrap_or_default(),
+        data["host_name"].as_str().unwrap_or_default(),
+        v["email"].as_str().unwrap_or_default()
+    ])?;
+    Ok(())
+}
+
+fn get(tx: &Connection, id: &str) -> Result<Option<Value>> {
+    let s: Option<String> = tx
+        .prepare_cached("SELECT data FROM invites WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    Ok(match s {
+        Some(s) => Some(serde_json::from_str(&s)?),
+        None => None,
+    })
+}
+
+/// Re-apply this desk's unconfirmed changes on top of what the server said (they may still be
+/// refused by the server; until then the desk shows them).
+fn rebase(tx: &Transaction<'_>, invite_id: &str) -> Result<()> {
+    let Some(mut data) = get(tx, invite_id)? else {
+        return Ok(());
+    };
+    let pending: Vec<(String, String)> = tx
+        .prepare_cached(
+            "SELECT action, at FROM outbox WHERE invite_id = ?1 AND state = 'pending' ORDER BY seq",
+        )?
+        .query_map([invite_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    for (action, at) in pending {
+        if let Some(a) = Action::parse(&action) {
+            // A change the server state no longer allows stays queued: the server will say why.
+            let _ = apply(&mut data, a, parse_at(&at)?);
+        }
+    }
+    put(tx, &data)
+}
+
+impl Cache {
+    pub fn open(path: &Path) -> Result<Self> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // FULL: a change the receptionist made must survive the desk PC losing power.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let mut c = self
+            .conn
+            .lock()
+            .map_err(|_| SyncError::Cache("cache lock poisoned".into()))?;
+        f(&mut c)
+    }
+
+    pub fn cursor(&self) -> Result<i64> {
+        self.with(|c| {
+            Ok(
+                c.query_row("SELECT value FROM meta WHERE key = 'cursor'", [], |r| {
+                    r.get::<_, String>(0)
+                })
+                .optional()?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
+            )
+        })
+    }
+
+    pub fn apply_changes(&self, changes: &[Value], last_seq: i64) -> Result<()> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            let mut touched = vec![];
+            for ch in changes {
+                if ch["entity"] == "invite" {
+                    put(&tx, &ch["data"])?;
+                    touched.push(ch["entity_id"].as_str().unwrap_or_default().to_string());
+                }
+            }
+            for id in touched {
+                rebase(&tx, &id)?;
+            }
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('cursor', ?1) ON CONFLICT (key) DO UPDATE SET value = ?1",
+                [last_seq.to_string()],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    pub fn record(
+        &self,
+        invite_id: &str,
+        action: Action,
+        id: &str,
+        at: Timestamp,
+    ) -> Result<CachedInvite> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            let mut data =
+                get(&tx, invite_id)?.ok_or_else(|| SyncError::UnknownInvite(invite_id.into()))?;
+            apply(&mut data, action, at)?;
+            put(&tx, &data)?;
+            tx.execute(
+                "INSERT INTO outbox (id, invite_id, action, at) VALUES (?1, ?2, ?3, ?4)",
+                params![id, invite_id, action.as_str(), at.to_rfc3339()],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })?;
+        self.invite(invite_id)?
+            .ok_or_else(|| SyncError::UnknownInvite(invite_id.into()))
+    }
+
+    pub fn pending_batch(&self, n: usize) -> Result<Vec<Pending>> {
+        self.with(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT id, invite_id, action, at FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?1",
+            )?;
+            let rows = st.query_map([n as i64], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            })?;
+            let mut out = vec![];
+            for row in rows {
+                let (id, invite_id, action, at) = row?;
+                let action = Action::parse(&action).ok_or_else(|| SyncError::Cache(format!("unknown action {action}")))?;
+                out.push(Pending { id, invite_id, action, at });
+            }
+            Ok(out)
+        })
+    }
+
+    pub fn record_outcomes(&self, results: &[Value]) -> Result<()> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            for r in results {
+                let id = r["id"].as_str().unwrap_or_default();
+                tx.execute(
+                    "UPDATE outbox SET state = ?2, code = ?3, message = ?4 WHERE id = ?1",
+                    params![
+                        id,
+                        r["outcome"].as_str().unwrap_or("refused"),
+                        r["code"].as_str(),
+                        r["message"].as_str()
+                    ],
+                )?;
+                if r["invite"].is_object() {
+                    put(&tx, &r["invite"])?;
+                    rebase(&tx, r["invite"]["id"].as_str().unwrap_or_default())?;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    pub fn pending_count(&self) -> Result<usize> {
+        self.with(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM outbox WHERE state = 'pending'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )? as usize)
+        })
+    }
+
+    pub fn conflicts(&self) -> Result<Vec<Conflict>> {
+        self.with(|c| {
+            let mut st = c.prepare(
+                "SELECT o.id, o.invite_id, coalesce(json_extract(i.data, '$.visitor.name'), ''), o.action, o.at, \
+                 coalesce(o.code, ''), coalesce(o.message, '') FROM outbox o LEFT JOIN invites i ON i.id = o.invite_id \
+                 WHERE o.state IN ('conflict', 'refused') ORDER BY o.seq",
+            )?;
+            let rows = st.query_map([], |r| {
+                Ok(Conflict {
+                    mutation_id: r.get(0)?,
+                    invite_id: r.get(1)?,
+                    visitor: r.get(2)?,
+                    action: r.get(3)?,
+                    at: r.get(4)?,
+                    code: r.get(5)?,
+                    message: r.get(6)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    pub fn invite(&self, id: &str) -> Result<Option<CachedInvite>> {
+        self.with(|c| {
+            let Some(data) = get(c, id)? else {
+                return Ok(None);
+            };
+            let pending: i64 = c.query_row(
+                "SELECT count(*) FROM outbox WHERE invite_id = ?1 AND state = 'pending'",
+                [id],
+                |r| r.get(0),
+            )?;
+            Ok(Some(cached(data, pending as usize)))
+        })
+    }
+
+    /// Prefix search over name, company, host and email ("ada lov" finds Ada Lovelace).
+    pub fn search(&self, q: &str, limit: usize) -> Result<Vec<CachedInvite>> {
+        let terms: Vec<String> = q
+            .split_whitespace()
+            .map(|t| {
+                t.chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .collect::<String>()
+            })
+            .filter(|t| !t.is_empty())
+            .map(|t| format!("\"{t}\"*"))
+            .collect();
+        if terms.is_empty() {
+            return Ok(vec![]);
+        }
+        self.with(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT i.data FROM invite_search s JOIN invites i ON i.id = s.id \
+                 WHERE invite_search MATCH ?1 ORDER BY s.rank LIMIT ?2",
+            )?;
+            let rows = st.query_map(params![terms.join(" AND "), limit as i64], |r| {
+                r.get::<_, String>(0)
+            })?;
+            let mut out = vec![];
+            for row in rows {
+                out.push(cached(serde_json::from_str(&row?)?, 0));
+            }
+            Ok(out)
+        })
+    }
+}
+
+fn cached(data: Value, pending: usize) -> CachedInvite {
+    CachedInvite {
+        id: data["id"].as_str().unwrap_or_default().into(),
+        status: data["status"].as_str().unwrap_or_default().into(),
+        name: data["visitor"]["name"].as_str().unwrap_or_default().into(),
+        company: data["visitor"]["company"].as_str().map(String::from),
+        host: data["host_name"].as_str().unwrap_or_default().into(),
+        pending,
+        data,
+    }
+}

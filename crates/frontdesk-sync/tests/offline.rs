@@ -1,0 +1,196 @@
+//! The desk against the real portal service over HTTP, with the network between them cut and
+//! restored: 200 arrivals and check-outs made offline apply exactly once each, in order, the
+//! linked invites agree, and what the server changed meanwhile comes back as conflicts.
+#![allow(clippy::unwrap_used)]
+
+#[path = "../../frontdesk-server/tests/common/mod.rs"]
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use common::World;
+use frontdesk_sync::{Desk, SyncError};
+use serde_json::json;
+
+/// A TCP link to the server that can be cut and restored, like the desk's network cable.
+struct Link {
+    url: String,
+    open: Arc<AtomicBool>,
+    live: Arc<Mutex<Vec<TcpStream>>>,
+}
+
+impl Link {
+    fn to(target: std::net::SocketAddr) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let open = Arc::new(AtomicBool::new(true));
+        let live: Arc<Mutex<Vec<TcpStream>>> = Arc::default();
+        let (o, l) = (open.clone(), live.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                if !o.load(Ordering::SeqCst) {
+                    let _ = client.shutdown(Shutdown::Both);
+                    continue;
+                }
+                let Ok(server) = TcpStream::connect(target) else {
+                    continue;
+                };
+                l.lock()
+                    .unwrap()
+                    .extend([client.try_clone().unwrap(), server.try_clone().unwrap()]);
+                for (mut from, mut to) in [
+                    (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                    (server, client),
+                ] {
+                    std::thread::spawn(move || {
+                        let mut buf = [0u8; 16 * 1024];
+                        while let Ok(n) = from.read(&mut buf) {
+                            if n == 0 || to.write_all(&buf[..n]).is_err() {
+                                break;
+                            }
+                        }
+                        let _ = to.shutdown(Shutdown::Both);
+                    });
+                }
+            }
+        });
+        Self { url, open, live }
+    }
+
+    fn cut(&self) {
+        self.open.store(false, Ordering::SeqCst);
+        for s in self.live.lock().unwrap().drain(..) {
+            let _ = s.shutdown(Shutdown::Both);
+        }
+    }
+
+    fn restore(&self) {
+        self.open.store(true, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn two_hundred_offline_changes_apply_once_each_and_conflicts_are_kept() {
+    let w = World::new();
+    let pairs: Vec<(String, String)> = (0..100)
+        .map(|i| w.synced_pair(&format!("Visitor {i:03}")))
+        .collect();
+    let link = Link::to(w.s.addr);
+    let dir = tempfile::tempdir().unwrap();
+    let desk = Desk::open(dir.path().join("desk.db"), &link.url, &w.building_desk).unwrap();
+    desk.sync().unwrap();
+    assert_eq!(
+        desk.search("visitor 042", 5).unwrap()[0].id,
+        pairs[42].0,
+        "the desk finds invites by name"
+    );
+
+    link.cut();
+    assert!(matches!(desk.pull(), Err(SyncError::Offline(_))));
+    // Meanwhile at the tenant's reception: one visit is cancelled.
+    w.s.post(
+        &w.acme_admin,
+        &format!("/invites/{}/cancel", pairs[7].1),
+        json!({"reason": "meeting moved"}),
+    )
+    .ok();
+
+    // The lobby keeps working: 100 arrivals and 100 check-outs, all offline.
+    for (b, _) in &pairs {
+        assert_eq!(desk.arrive(b).unwrap().status, "arrived");
+    }
+    for (b, _) in &pairs {
+        assert_eq!(desk.check_out(b).unwrap().status, "checked_out");
+    }
+    assert_eq!(desk.pending().unwrap(), 200, "200 changes waiting to sync");
+    assert_eq!(
+        desk.search("visitor 042", 1).unwrap()[0].status,
+        "checked_out"
+    );
+    // A change the rules refuse is refused on the desk too, and not queued.
+    assert!(matches!(
+        desk.check_out(&pairs[0].0),
+        Err(SyncError::Rule(_))
+    ));
+    assert!(desk.sync().is_err(), "still offline");
+
+    link.restore();
+    let report = desk.sync().unwrap();
+    assert_eq!(
+        (report.pushed, report.applied, report.conflicts),
+        (200, 198, 2)
+    );
+    assert_eq!(desk.pending().unwrap(), 0);
+
+    // Exactly once, and the pairs agree.
+    for (i, (b, t)) in pairs.iter().enumerate() {
+        let (bi, ti) = (w.invite(&w.admin, b), w.invite(&w.admin, t));
+        assert_eq!(bi["status"], ti["status"]);
+        assert_eq!(bi["arrived_at"], ti["arrived_at"]);
+        let log = w.s.get(&w.admin, &format!("/invites/{b}/activity")).ok();
+        let count = |a: &str| {
+            log.as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["action"] == a)
+                .count()
+        };
+        if i == 7 {
+            assert_eq!(bi["status"], "cancelled");
+            assert_eq!((count("arrived"), count("checked_out")), (0, 0));
+        } else {
+            assert_eq!(bi["status"], "checked_out", "visitor {i}");
+            assert_eq!(
+                (count("arrived"), count("checked_out")),
+                (1, 1),
+                "visitor {i}"
+            );
+        }
+    }
+    // In order: each arrival before its check-out, at the desk's times.
+    let b0 = w.invite(&w.admin, &pairs[0].0);
+    assert!(b0["arrived_at"].as_str().unwrap() < b0["checked_out_at"].as_str().unwrap());
+
+    // The receptionist sees what could not be applied, and why.
+    let conflicts = desk.conflicts().unwrap();
+    assert_eq!(conflicts.len(), 2);
+    assert_eq!(conflicts[0].visitor, "Visitor 007");
+    assert_eq!(conflicts[0].code, "invite_cancelled");
+    assert!(conflicts[0].message.contains("cancelled"));
+    // The desk now shows the server's truth for that visit.
+    assert_eq!(
+        desk.invite(&pairs[7].0).unwrap().unwrap().status,
+        "cancelled"
+    );
+
+    // Syncing again changes nothing.
+    let seq = w.s.last_seq();
+    assert_eq!(desk.sync().unwrap().pushed, 0);
+    assert_eq!(w.s.last_seq(), seq);
+}
+
+#[test]
+fn queued_changes_survive_the_desk_closing_and_sync_after() {
+    let w = World::new();
+    let (b, t) = w.synced_pair("Ada Lovelace");
+    let link = Link::to(w.s.addr);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    {
+        let desk = Desk::open(&path, &link.url, &w.building_desk).unwrap();
+        desk.sync().unwrap();
+        link.cut();
+        desk.arrive(&b).unwrap();
+        // The desk closes with the change still queued (the app quits, the PC is switched off).
+    }
+    link.restore();
+    let desk = Desk::open(&path, &link.url, &w.building_desk).unwrap();
+    assert_eq!(desk.pending().unwrap(), 1);
+    assert_eq!(desk.invite(&b).unwrap().unwrap().pending, 1);
+    desk.sync().unwrap();
+    assert_eq!(w.invite(&w.acme_admin, &t)["status"], "arrived");
+    assert_eq!(desk.invite(&b).unwrap().unwrap().pending, 0);
+}
