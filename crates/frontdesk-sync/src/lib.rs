@@ -137,8 +137,14 @@ impl Desk {
             }
             total += changes.len();
             let last = page["last_seq"].as_i64().unwrap_or(since);
-            self.cache.apply_changes(&changes, last)?;
+            self.apply_changes(&changes, last)?;
         }
+    }
+
+    /// Apply change-feed entries received another way (the server-sent event stream), up to
+    /// `last_seq`.
+    pub fn apply_changes(&self, changes: &[Value], last_seq: i64) -> Result<()> {
+        self.cache.apply_changes(changes, last_seq)
     }
 
     /// Push the outbox in order; each mutation's outcome is kept.
