@@ -54,6 +54,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Bumped after every write, so change streams wake up and read what is new.
     changed: Arc<watch::Sender<u64>>,
+    /// Set when the server shuts down, so long-lived change streams end and let it.
+    closing: Arc<watch::Sender<bool>>,
     pub ui: Arc<ui::UiAssets>,
 }
 
@@ -63,6 +65,7 @@ impl AppState {
             store: Arc::new(store),
             clock,
             changed: Arc::new(watch::channel(0).0),
+            closing: Arc::new(watch::channel(false).0),
             ui: Arc::new(ui::UiAssets::load(&ui::UiAssets::default_dir())),
         }
     }
@@ -74,6 +77,10 @@ impl AppState {
 
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.changed.subscribe()
+    }
+
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
     }
 
     /// Run one user action as one write transaction on a blocking thread.
@@ -122,7 +129,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let closing = state.closing.clone();
     axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            closing.send_replace(true);
+        })
         .await
 }

@@ -91,6 +91,8 @@ pub struct Desk {
     server: String,
     token: String,
     http: reqwest::blocking::Client,
+    /// For the change stream, which stays open: no overall timeout, only for connecting.
+    stream: reqwest::blocking::Client,
 }
 
 /// Pushes go in batches of at most this many (the server's limit).
@@ -108,7 +110,50 @@ impl Desk {
                 .connect_timeout(Duration::from_secs(3))
                 .build()
                 .map_err(|e| SyncError::Offline(e.to_string()))?,
+            stream: reqwest::blocking::Client::builder()
+                .connect_timeout(Duration::from_secs(3))
+                .build()
+                .map_err(|e| SyncError::Offline(e.to_string()))?,
         })
+    }
+
+    /// Follow the server's change stream from the cache's cursor, applying each change as it
+    /// arrives, so another desk's check-in shows here at once. Returns when the stream ends or
+    /// breaks, or when `stop` is set (checked at each event and at the server's keep-alives);
+    /// the caller reconnects after a pause, and a pull covers whatever was missed.
+    pub fn follow(&self, stop: &std::sync::atomic::AtomicBool) -> Result<()> {
+        use std::io::BufRead;
+        let since = self.cache.cursor()?;
+        let resp = self
+            .stream
+            .get(format!(
+                "{}/api/v1/changes/stream?since={since}",
+                self.server
+            ))
+            .bearer_auth(&self.token)
+            .send()
+            .map_err(|e| SyncError::Offline(e.to_string()))?;
+        if !resp.status().is_success() {
+            return Err(SyncError::Refused(format!(
+                "the change stream answered {}",
+                resp.status()
+            )));
+        }
+        let mut seq: Option<i64> = None;
+        for line in std::io::BufReader::new(resp).lines() {
+            if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                return Ok(());
+            }
+            let line = line.map_err(|e| SyncError::Offline(e.to_string()))?;
+            if let Some(id) = line.strip_prefix("id:") {
+                seq = id.trim().parse().ok();
+            } else if let Some(data) = line.strip_prefix("data:") {
+                let change: Value = serde_json::from_str(data.trim())?;
+                let at = seq.or_else(|| change["seq"].as_i64()).unwrap_or_default();
+                self.apply_changes(&[change], at)?;
+            }
+        }
+        Ok(())
     }
 
     /// Pull, push what is queued, and pull what the push changed.

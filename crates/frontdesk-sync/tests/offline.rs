@@ -194,3 +194,40 @@ fn queued_changes_survive_the_desk_closing_and_sync_after() {
     assert_eq!(w.invite(&w.acme_admin, &t)["status"], "arrived");
     assert_eq!(desk.invite(&b).unwrap().unwrap().pending, 0);
 }
+
+#[test]
+fn another_desks_arrival_shows_here_within_a_second() {
+    let w = World::new();
+    let (b, t) = w.synced_pair("Ada Lovelace");
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://{}", w.s.addr);
+    let lobby = Arc::new(Desk::open(dir.path().join("lobby.db"), &url, &w.building_desk).unwrap());
+    let reception = Desk::open(dir.path().join("reception.db"), &url, &w.acme_desk).unwrap();
+    lobby.sync().unwrap();
+    reception.sync().unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let (l, s) = (lobby.clone(), stop.clone());
+    std::thread::spawn(move || {
+        let _ = l.follow(&s);
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+
+    let started = std::time::Instant::now();
+    reception.arrive(&t).unwrap();
+    reception.push().unwrap();
+    loop {
+        if lobby.invite(&b).unwrap().unwrap().status == "arrived" {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(1),
+            "the lobby did not see the arrival within a second"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    println!(
+        "arrival at the reception shown in the lobby after {:?}",
+        started.elapsed()
+    );
+    stop.store(true, Ordering::Relaxed);
+}

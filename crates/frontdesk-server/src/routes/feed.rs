@@ -60,10 +60,11 @@ pub async fn stream(
         .and_then(|v| v.parse::<i64>().ok());
     let cursor = resume.or(p.since).unwrap_or(0).max(0);
     let wake = st.subscribe();
-    let state = (st, vis, cursor, wake, Vec::<Change>::new());
+    let closing = st.closing();
+    let state = (st, vis, cursor, wake, closing, Vec::<Change>::new());
     let events = futures_util::stream::unfold(
         state,
-        |(st, vis, mut cursor, mut wake, mut buf)| async move {
+        |(st, vis, mut cursor, mut wake, mut closing, mut buf)| async move {
             loop {
                 if !buf.is_empty() {
                     let c = buf.remove(0);
@@ -73,7 +74,7 @@ pub async fn stream(
                         .event("change")
                         .json_data(&c)
                         .unwrap_or_else(|_| Event::default().comment("unserialisable change"));
-                    return Some((Ok(ev), (st, vis, cursor, wake, buf)));
+                    return Some((Ok(ev), (st, vis, cursor, wake, closing, buf)));
                 }
                 // Mark the current version seen before reading, so a commit that lands between the
                 // read and the wait still wakes us.
@@ -85,8 +86,10 @@ pub async fn stream(
                 {
                     Ok(next) if !next.is_empty() => buf = next,
                     Ok(_) => {
-                        if wake.changed().await.is_err() {
-                            return None;
+                        tokio::select! {
+                            r = wake.changed() => if r.is_err() { return None },
+                            // The server is shutting down: end the stream so it can.
+                            _ = closing.wait_for(|c| *c) => return None,
                         }
                     }
                     Err(_) => tokio::time::sleep(Duration::from_secs(1)).await,
