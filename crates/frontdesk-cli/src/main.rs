@@ -52,12 +52,8 @@ enum Command {
         /// Assign the encoded card to this invite on the portal service.
         #[arg(long)]
         invite: Option<String>,
-        #[arg(
-            long,
-            env = "FRONTDESK_SERVER",
-            default_value = "http://127.0.0.1:8780"
-        )]
-        server: String,
+        #[command(flatten)]
+        portal: Portal,
         #[arg(long, env = "FRONTDESK_TOKEN", hide_env_values = true)]
         token: Option<String>,
         /// Assign on this portal's invite only when card sync is off ("Save" in the desk's prompt).
@@ -84,13 +80,8 @@ enum BadgeCommand {
     /// Fetch a visit's badge from the portal service.
     Render {
         invite_id: String,
-        /// The portal service, e.g. http://127.0.0.1:8780.
-        #[arg(
-            long,
-            env = "FRONTDESK_SERVER",
-            default_value = "http://127.0.0.1:8780"
-        )]
-        server: String,
+        #[command(flatten)]
+        portal: Portal,
         /// A bearer token (POST /api/v1/auth/login).
         #[arg(long, env = "FRONTDESK_TOKEN", hide_env_values = true)]
         token: String,
@@ -111,6 +102,18 @@ enum BadgeCommand {
     },
     /// List the badge templates.
     Templates,
+}
+
+/// Where the portal service is.
+#[derive(clap::Args)]
+struct Portal {
+    /// The portal service, e.g. http://127.0.0.1:8780.
+    #[arg(
+        long,
+        env = "FRONTDESK_SERVER",
+        default_value = "http://127.0.0.1:8780"
+    )]
+    server: String,
 }
 
 #[derive(Subcommand)]
@@ -158,7 +161,7 @@ fn main() -> anyhow::Result<()> {
             number,
             wait,
             invite,
-            server,
+            portal,
             token,
             local_only,
         } => encode(Encode {
@@ -166,7 +169,7 @@ fn main() -> anyhow::Result<()> {
             credential: Credential::h10301(facility, number)?,
             wait: Duration::from_secs(wait),
             invite,
-            server,
+            server: portal.server,
             token,
             local_only,
         }),
@@ -241,7 +244,7 @@ fn badge(command: BadgeCommand) -> anyhow::Result<()> {
     match command {
         BadgeCommand::Render {
             invite_id,
-            server,
+            portal: Portal { server },
             token,
             template,
             output,

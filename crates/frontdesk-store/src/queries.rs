@@ -2,9 +2,7 @@
 //! export, the Global Overview activity report, the change feed and the notification list.
 //! Each takes the portals the caller may see, resolved by the caller through the access rules.
 
-use frontdesk_core::{
-    Actor, DomainError, InviteStatus, Origin, Portal, PortalKind, Role, Timestamp, Visitor,
-};
+use frontdesk_core::{Actor, InviteStatus, Origin, Portal, PortalKind, Role, Timestamp, Visitor};
 use rusqlite::types::Value;
 use serde::Serialize;
 
@@ -445,21 +443,4 @@ impl SqliteStore {
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
     }
-}
-
-/// Check that an actor may read a portal's logs and return the portal; refused as not found.
-pub fn require_portal(tx: &dyn Tx, actor: &Actor, portal: &Portal) -> Result<()> {
-    crate::actions::portal_scope(
-        tx,
-        crate::actions::By {
-            actor,
-            now: chrono::Utc::now(),
-        },
-        portal,
-    )
-    .map(|_| ())
-    .map_err(|e| match e {
-        crate::StoreError::Domain(DomainError::Forbidden) => DomainError::NotFound("portal").into(),
-        other => other,
-    })
 }
