@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::{DomainError, Timestamp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum PortalKind {
     Building,
@@ -36,6 +37,7 @@ impl PortalKind {
 
 /// The portal an invite belongs to: a Building Portal, or a tenant location's portal.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Portal {
     pub kind: PortalKind,
     pub id: String,
@@ -59,6 +61,7 @@ impl Portal {
 
 /// Where the visit was first created; the Invite Origin filter of the visitor logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     Building,
@@ -91,6 +94,7 @@ impl Origin {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum InviteStatus {
     Invited,
@@ -136,6 +140,7 @@ impl InviteStatus {
 /// The invite's own copy of the visitor's details (the profile may differ after a
 /// "profile only" update).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Visitor {
     pub name: String,
     pub email: Option<String>,

@@ -7,6 +7,7 @@ use crate::DomainError;
 
 /// The tenant admin's settings of one location (Tenant Portal → Location Settings).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LocationSettings {
     pub visitor_management_enabled: bool,
     /// The "Sync Building Invitations" card's toggle.

@@ -97,6 +97,12 @@ fn calls(w: &World) -> Vec<Call> {
             BUILDING_STAFF,
         ),
         c(
+            "GET",
+            format!("/buildings/{b}/directory"),
+            None,
+            BUILDING_STAFF,
+        ),
+        c(
             "DELETE",
             format!("/buildings/{b}/tenant-links/{}", w.blue),
             None,

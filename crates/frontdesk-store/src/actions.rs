@@ -245,6 +245,39 @@ pub fn location(tx: &dyn Tx, by: By<'_>, id: &str) -> Result<Location> {
     Ok(l)
 }
 
+/// A tenant location in the building, as a building desk picks it when inviting a visitor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DirectoryEntry {
+    pub location_id: String,
+    pub location_name: String,
+    pub tenant_id: String,
+    pub tenant_name: String,
+    /// Linked to the building: only then can its invites sync.
+    pub linked: bool,
+}
+
+/// The building's tenant locations, for those who work its portal. Names only: a tenant's
+/// settings stay with the tenant.
+pub fn directory(tx: &dyn Tx, by: By<'_>, building_id: &str) -> Result<Vec<DirectoryEntry>> {
+    building(tx, by, building_id)?;
+    let mut out = vec![];
+    for l in tx.locations_in_building(building_id)? {
+        let tenant = tx
+            .tenant(&l.tenant_id)?
+            .ok_or(DomainError::NotFound("tenant"))?;
+        out.push(DirectoryEntry {
+            linked: tx.tenant_link_active(building_id, &l.tenant_id)?,
+            location_id: l.id,
+            location_name: l.name,
+            tenant_id: tenant.id,
+            tenant_name: tenant.name,
+        });
+    }
+    out.sort_by(|a, b| (&a.tenant_name, &a.location_name).cmp(&(&b.tenant_name, &b.location_name)));
+    Ok(out)
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct TenantLink {
     pub building_id: String,
@@ -437,7 +470,8 @@ fn append_location_change(tx: &mut dyn Tx, l: &Location, now: Timestamp) -> Resu
 // ---------------------------------------------------------------------------------------------
 // Invites
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VisitorInput {
     pub name: String,
     pub email: Option<String>,
@@ -445,7 +479,8 @@ pub struct VisitorInput {
     pub company: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewInvite {
     /// Required for building invites (the tenant location being visited); a location's own
     /// invites are for that location.
@@ -776,14 +811,16 @@ fn publish(tx: &mut dyn Tx, now: Timestamp, a: &Invite, b: Option<&Invite>) -> R
     Ok(())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum VisitorUpdateScope {
     Profile,
     InviteAndProfile,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VisitorPatch {
     pub scope: VisitorUpdateScope,
     pub name: Option<String>,
@@ -1049,7 +1086,8 @@ pub const LINK_PLACEHOLDER: &str = "{registration_link}";
 // ---------------------------------------------------------------------------------------------
 // Cards
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CardRequest {
     pub number: String,
     pub format: String,

@@ -90,6 +90,7 @@ pub struct Location {
 /// The person behind invites; owned by the primary side's organisation so one tenant's edits
 /// never reach another tenant's visitors.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Profile {
     pub id: String,
     #[serde(skip)]
@@ -103,6 +104,7 @@ pub struct Profile {
 
 /// One line of an invite's activity log.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Event {
     #[serde(skip)]
     pub invite_id: String,
@@ -112,6 +114,7 @@ pub struct Event {
     pub action: String,
     /// The portal the action was taken in.
     pub portal: Portal,
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
     pub detail: serde_json::Value,
 }
 
@@ -198,6 +201,7 @@ pub trait Tx {
     fn insert_tenant(&mut self, t: &Tenant) -> Result<()>;
     fn location(&self, id: &str) -> Result<Option<Location>>;
     fn locations_of_tenant(&self, tenant_id: &str) -> Result<Vec<Location>>;
+    fn locations_in_building(&self, building_id: &str) -> Result<Vec<Location>>;
     fn insert_location(&mut self, l: &Location) -> Result<()>;
     fn save_location_settings(&mut self, id: &str, s: &LocationSettings) -> Result<()>;
     fn tenant_link_active(&self, building_id: &str, tenant_id: &str) -> Result<bool>;

@@ -45,14 +45,22 @@ pub struct LogEntry {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Summary {
     /// Invited or checked in, not yet arrived, still valid.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub expected: i64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub checked_in: i64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub on_site: i64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub checked_out: i64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub cancelled: i64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub expired: i64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub total: i64,
 }
 

@@ -470,6 +470,14 @@ impl Tx for SqlTx<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    fn locations_in_building(&self, building_id: &str) -> Result<Vec<Location>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {LOCATION_COLS} FROM locations WHERE building_id = ?1 ORDER BY name"
+        ))?;
+        let rows = st.query_map([building_id], location_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     fn insert_location(&mut self, l: &Location) -> Result<()> {
         let s = &l.settings;
         self.exec(

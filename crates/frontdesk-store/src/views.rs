@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::{Profile, Result, Tx};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CardView {
     pub number: String,
     pub format: String,
@@ -33,6 +34,7 @@ impl From<Card> for CardView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InviteView {
     pub id: String,
     pub portal: Portal,

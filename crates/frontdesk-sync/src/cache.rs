@@ -14,7 +14,21 @@ use crate::{Action, Result, SyncError};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS invites (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+-- The columns beside `data` are what the desk's lists filter on: the day's visits by validity (in
+-- microseconds since the epoch), the Invite Origin, and the linked invite's id, which a scanned
+-- badge code may carry when the other side printed it.
+CREATE TABLE IF NOT EXISTS invites (
+    id         TEXT PRIMARY KEY,
+    data       TEXT NOT NULL,
+    origin     TEXT NOT NULL DEFAULT '',
+    status     TEXT NOT NULL DEFAULT '',
+    valid_from INTEGER NOT NULL DEFAULT 0,
+    valid_to   INTEGER NOT NULL DEFAULT 0,
+    linked     TEXT
+);
+CREATE INDEX IF NOT EXISTS invites_day ON invites(valid_from, valid_to);
+CREATE INDEX IF NOT EXISTS invites_status ON invites(status);
+CREATE INDEX IF NOT EXISTS invites_linked ON invites(linked) WHERE linked IS NOT NULL;
 -- Row i of the index is row i of invites, so an invite's entry is found by rowid, not scanned for.
 CREATE VIRTUAL TABLE IF NOT EXISTS invite_search USING fts5(
     name, company, host, email, tokenize = 'unicode61 remove_diacritics 2');
@@ -33,6 +47,7 @@ CREATE INDEX IF NOT EXISTS outbox_state ON outbox(state, seq);
 
 /// An invite as the desk shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CachedInvite {
     pub id: String,
     pub status: String,
@@ -42,11 +57,13 @@ pub struct CachedInvite {
     /// Changes of this desk not yet confirmed by the server.
     pub pending: usize,
     /// The whole invite, as `GET /api/v1/invites/{id}` gives it.
+    #[cfg_attr(feature = "ts", ts(type = "InviteView"))]
     pub data: Value,
 }
 
 /// A change the server did not apply, with its reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Conflict {
     pub mutation_id: String,
     pub invite_id: String,
@@ -156,12 +173,32 @@ fn parse_at(s: &str) -> Result<Timestamp> {
 
 fn put(tx: &Transaction<'_>, data: &Value) -> Result<()> {
     let id = data["id"].as_str().unwrap_or_default();
+    let micros = |k: &str| {
+        data[k]
+            .as_str()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.timestamp_micros())
+            .unwrap_or_default()
+    };
     let rowid: i64 = tx
         .prepare_cached(
-            "INSERT INTO invites (id, data) VALUES (?1, ?2) \
-             ON CONFLICT (id) DO UPDATE SET data = ?2 RETURNING rowid",
+            "INSERT INTO invites (id, data, origin, status, valid_from, valid_to, linked) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+             ON CONFLICT (id) DO UPDATE SET data = ?2, origin = ?3, status = ?4, valid_from = ?5, \
+             valid_to = ?6, linked = ?7 RETURNING rowid",
         )?
-        .query_row(params![id, data.to_string()], |r| r.get(0))?;
+        .query_row(
+            params![
+                id,
+                data.to_string(),
+                data["origin"].as_str().unwrap_or_default(),
+                data["status"].as_str().unwrap_or_default(),
+                micros("valid_from"),
+                micros("valid_to"),
+                data["linked_invite_id"].as_str(),
+            ],
+            |r| r.get(0),
+        )?;
     tx.prepare_cached("DELETE FROM invite_search WHERE rowid = ?1")?
         .execute([rowid])?;
     let v = &data["visitor"];
@@ -263,6 +300,18 @@ impl Cache {
                 "INSERT INTO meta (key, value) VALUES ('cursor', ?1) ON CONFLICT (key) DO UPDATE SET value = ?1",
                 [last_seq.to_string()],
             )?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    /// Keep an invite the server just answered with (after an online action), with this desk's
+    /// queued changes on top; the cursor stays where it was, so the feed still brings it.
+    pub fn remember(&self, data: &Value) -> Result<()> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            put(&tx, data)?;
+            rebase(&tx, data["id"].as_str().unwrap_or_default())?;
             tx.commit()?;
             Ok(())
         })
@@ -377,6 +426,71 @@ impl Cache {
                 |r| r.get(0),
             )?;
             Ok(Some(cached(data, pending as usize)))
+        })
+    }
+
+    /// The invite a scanned badge code names: the code is the id of the pair's primary invite,
+    /// which is this desk's own invite or the one it is linked to.
+    pub fn find_code(&self, code: &str) -> Result<Option<CachedInvite>> {
+        let id: Option<String> = self.with(|c| {
+            Ok(c.prepare_cached(
+                "SELECT id FROM invites WHERE id = ?1 UNION ALL SELECT id FROM invites WHERE linked = ?1 LIMIT 1",
+            )?
+            .query_row([code], |r| r.get(0))
+            .optional()?)
+        })?;
+        match id {
+            Some(id) => self.invite(&id),
+            None => Ok(None),
+        }
+    }
+
+    /// The day's list: visits whose validity overlaps [from, to), and everyone on site, earliest
+    /// first; `origin` is the Invite Origin filter (None: all).
+    pub fn day(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        origin: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<CachedInvite>> {
+        self.with(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT i.data, (SELECT count(*) FROM outbox o WHERE o.invite_id = i.id AND o.state = 'pending') \
+                 FROM invites i \
+                 WHERE ((i.valid_from < ?2 AND i.valid_to > ?1) OR i.status = 'arrived') \
+                   AND (?3 IS NULL OR i.origin = ?3) \
+                 ORDER BY i.valid_from, i.id LIMIT ?4",
+            )?;
+            let rows = st.query_map(
+                params![
+                    from.timestamp_micros(),
+                    to.timestamp_micros(),
+                    origin,
+                    limit as i64
+                ],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+            )?;
+            let mut out = vec![];
+            for row in rows {
+                let (data, pending) = row?;
+                out.push(cached(serde_json::from_str(&data)?, pending as usize));
+            }
+            Ok(out)
+        })
+    }
+
+    /// Changes whenever what the desk shows may have changed: a pulled change, a queued change,
+    /// or an outcome from the server. The console redraws when it moves.
+    pub fn revision(&self) -> Result<String> {
+        self.with(|c| {
+            Ok(c.query_row(
+                "SELECT coalesce((SELECT value FROM meta WHERE key = 'cursor'), '0') || '.' || \
+                 coalesce((SELECT max(seq) FROM outbox), 0) || '.' || \
+                 (SELECT count(*) FROM outbox WHERE state <> 'pending')",
+                [],
+                |r| r.get(0),
+            )?)
         })
     }
 

@@ -254,6 +254,46 @@ impl Desk {
         self.cache.invite(id)
     }
 
+    /// The invite a scanned badge code (a keyboard-wedge scanner's text) names.
+    pub fn find_code(&self, code: &str) -> Result<Option<CachedInvite>> {
+        self.cache.find_code(code.trim())
+    }
+
+    /// The day's visits and who is on site, with the Invite Origin filter.
+    pub fn day(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        origin: Option<frontdesk_core::Origin>,
+        limit: usize,
+    ) -> Result<Vec<CachedInvite>> {
+        self.cache
+            .day(from, to, origin.map(frontdesk_core::Origin::as_str), limit)
+    }
+
+    /// Moves whenever what the desk shows may have changed.
+    pub fn revision(&self) -> Result<String> {
+        self.cache.revision()
+    }
+
+    /// Keep an invite as the server just described it (the answer to an online action).
+    pub fn remember(&self, invite: &Value) -> Result<()> {
+        if !invite["id"].is_string() {
+            return Err(SyncError::Cache("the server's answer has no invite".into()));
+        }
+        self.cache.remember(invite)
+    }
+
+    /// The server this desk syncs with.
+    pub fn server(&self) -> &str {
+        &self.server
+    }
+
+    /// Cancel the visit; queued like an arrival, so it works offline too.
+    pub fn cancel(&self, invite_id: &str) -> Result<CachedInvite> {
+        self.record(invite_id, Action::Cancel)
+    }
+
     /// Search as you type: visitor name, company, host or email.
     pub fn search(&self, q: &str, limit: usize) -> Result<Vec<CachedInvite>> {
         self.cache.search(q, limit)

@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
             "/buildings/{id}/tenant-links/{tenant_id}",
             axum::routing::delete(places::unlink_tenant),
         )
+        .route("/buildings/{id}/directory", get(places::directory))
         .route(
             "/buildings/{id}/visitor-types",
             post(places::create_building_visitor_type).get(places::building_visitor_types),

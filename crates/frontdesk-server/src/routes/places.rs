@@ -139,6 +139,17 @@ pub async fn unlink_tenant(
     Ok(StatusCode::NO_CONTENT)
 }
 
+pub async fn directory(
+    State(st): State<AppState>,
+    Authed(a): Authed,
+    Path(building): Path<String>,
+) -> Result<Json<Vec<actions::DirectoryEntry>>, ApiError> {
+    Ok(Json(
+        st.read(a, move |tx, by| actions::directory(tx, by, &building))
+            .await?,
+    ))
+}
+
 pub async fn tenant_links(
     State(st): State<AppState>,
     Authed(a): Authed,

@@ -1,0 +1,192 @@
+//! The desk's credentials (which server, who signed in, the session token), kept in a file
+//! encrypted with ChaCha20-Poly1305, never in the plain settings.
+//!
+//! Headless front-desk PCs and kiosks often have no unlocked OS keyring, so the key is derived
+//! from this machine's id and a random salt stored with the file: a copied data folder (a
+//! backup, a support bundle) does not open on another machine. It does not protect against
+//! someone who can already read files as the desk's user on this machine; signing out deletes
+//! the file and the server forgets the token.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng};
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::DeskError;
+
+const SALT: usize = 16;
+const NONCE: usize = 12;
+/// The file format's first bytes, so a future format can be told apart.
+const MAGIC: &[u8; 4] = b"FDV1";
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credentials {
+    pub server: String,
+    pub email: String,
+    pub token: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("server", &self.server)
+            .field("email", &self.email)
+            .field("token", &"<secret>")
+            .finish()
+    }
+}
+
+pub struct Vault {
+    path: PathBuf,
+    machine: Vec<u8>,
+}
+
+impl Vault {
+    pub fn new(dir: &Path) -> Self {
+        Self {
+            path: dir.join("credentials.enc"),
+            machine: machine_id(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn key(&self, salt: &[u8]) -> Key {
+        let mut h = Sha256::new();
+        h.update(b"frontdesk desk credentials v1");
+        h.update(&self.machine);
+        h.update(salt);
+        Key::clone_from_slice(&h.finalize())
+    }
+
+    pub fn save(&self, c: &Credentials) -> Result<(), DeskError> {
+        let mut salt = [0u8; SALT];
+        OsRng.fill_bytes(&mut salt);
+        let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let plain = serde_json::to_vec(c).map_err(|e| DeskError::Local(e.to_string()))?;
+        let sealed = ChaCha20Poly1305::new(&self.key(&salt))
+            .encrypt(&nonce, plain.as_slice())
+            .map_err(|_| DeskError::Local("could not encrypt the desk's credentials".into()))?;
+        let mut out = Vec::with_capacity(4 + SALT + NONCE + sealed.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&salt);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&sealed);
+        write_private(&self.path, &out)
+    }
+
+    /// The stored credentials; None when there are none or they cannot be opened here (another
+    /// machine's file, or a damaged one), in which case the desk asks to sign in again.
+    pub fn load(&self) -> Option<Credentials> {
+        let bytes = fs::read(&self.path).ok()?;
+        if bytes.len() < 4 + SALT + NONCE || &bytes[..4] != MAGIC {
+            return None;
+        }
+        let (salt, rest) = bytes[4..].split_at(SALT);
+        let (nonce, sealed) = rest.split_at(NONCE);
+        let plain = ChaCha20Poly1305::new(&self.key(salt))
+            .decrypt(Nonce::from_slice(nonce), sealed)
+            .ok()?;
+        serde_json::from_slice(&plain).ok()
+    }
+
+    pub fn clear(&self) -> Result<(), DeskError> {
+        match fs::remove_file(&self.path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(DeskError::Local(format!(
+                "could not delete {}: {e}",
+                self.path.display()
+            ))),
+        }
+    }
+}
+
+fn machine_id() -> Vec<u8> {
+    ["/etc/machine-id", "/var/lib/dbus/machine-id"]
+        .iter()
+        .find_map(|p| fs::read(p).ok())
+        .unwrap_or_default()
+}
+
+/// Write a file readable by its owner only, whole or not at all (temp file, then rename).
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), DeskError> {
+    let tmp = path.with_extension("tmp");
+    let fail =
+        |e: std::io::Error| DeskError::Local(format!("could not write {}: {e}", path.display()));
+    {
+        let mut o = fs::OpenOptions::new();
+        o.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.mode(0o600);
+        }
+        let mut f = o.open(&tmp).map_err(fail)?;
+        f.write_all(bytes).map_err(fail)?;
+        f.sync_all().map_err(fail)?;
+    }
+    fs::rename(&tmp, path).map_err(fail)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn creds() -> Credentials {
+        Credentials {
+            server: "http://127.0.0.1:8780".into(),
+            email: "lobby@harbour.demo".into(),
+            token: "s3cret-token-value".into(),
+        }
+    }
+
+    #[test]
+    fn round_trip_and_no_plain_text_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let v = Vault::new(dir.path());
+        assert_eq!(v.load(), None);
+        v.save(&creds()).unwrap();
+        let raw = fs::read(v.path()).unwrap();
+        for secret in ["s3cret-token-value", "lobby@harbour.demo"] {
+            assert!(
+                !raw.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{secret} is readable in the file"
+            );
+        }
+        assert_eq!(v.load(), Some(creds()));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(v.path()).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "readable by others: {mode:o}");
+        }
+        v.clear().unwrap();
+        assert_eq!(v.load(), None);
+    }
+
+    #[test]
+    fn another_machine_or_a_damaged_file_does_not_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let v = Vault::new(dir.path());
+        v.save(&creds()).unwrap();
+        let elsewhere = Vault {
+            path: v.path.clone(),
+            machine: b"another machine".to_vec(),
+        };
+        assert_eq!(elsewhere.load(), None);
+        let mut raw = fs::read(v.path()).unwrap();
+        let last = raw.len() - 1;
+        raw[last] ^= 1;
+        fs::write(v.path(), raw).unwrap();
+        assert_eq!(v.load(), None);
+    }
+}

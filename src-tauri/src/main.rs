@@ -1,0 +1,319 @@
+//! The Frontdesk desktop app: the receptionist's console in a window. Each command is a thin
+//! call into [`frontdesk_desk::Console`], run off the window's thread; the rules live there and
+//! in the core crates.
+//!
+//! Environment: `FRONTDESK_DESK_DIR` (the desk's data folder; default: the app data folder),
+//! `FRONTDESK_DESK_EXPORT_DIR` (where CSV exports go; default: Downloads), and
+//! `FRONTDESK_DESK_TIMING=1`, which prints `first-screen <ms>` when the first screen is drawn
+//! (the start-up benchmark reads it).
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use std::path::PathBuf;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Instant;
+
+use frontdesk_core::{LocationSettings, Origin};
+use frontdesk_desk::Console;
+use frontdesk_desk::{
+    CreatedInvite, DeskError, DeskState, Devices, ExportedCsv, Session, StartInfo,
+};
+use frontdesk_store::actions::{CardRequest, DirectoryEntry, NewInvite, VisitorPatch};
+use frontdesk_sync::{CachedInvite, Conflict};
+use serde_json::Value;
+use tauri::{Manager, State};
+
+/// The console opens in the background (the built-in portal and the cache take a moment), so
+/// the window draws at once; commands wait for it.
+#[derive(Default)]
+struct Desk {
+    console: Mutex<Option<Result<Arc<Console>, String>>>,
+    ready: Condvar,
+    export_dir: Mutex<PathBuf>,
+    started: Mutex<Option<Instant>>,
+}
+
+impl Desk {
+    fn console(&self) -> Result<Arc<Console>, DeskError> {
+        let mut c = self
+            .console
+            .lock()
+            .map_err(|_| DeskError::Local("the desk's lock is poisoned".into()))?;
+        while c.is_none() {
+            c = self
+                .ready
+                .wait(c)
+                .map_err(|_| DeskError::Local("the desk's lock is poisoned".into()))?;
+        }
+        match c.as_ref() {
+            Some(Ok(console)) => Ok(console.clone()),
+            Some(Err(e)) => Err(DeskError::Local(e.clone())),
+            None => Err(DeskError::Local("the desk did not start".into())),
+        }
+    }
+}
+
+type Shared<'a> = State<'a, Arc<Desk>>;
+type Answer<T> = Result<T, DeskError>;
+
+/// Run `f` on the console, off the window's thread (the console blocks on the network and disk).
+async fn on<T: Send + 'static>(
+    desk: &Arc<Desk>,
+    f: impl FnOnce(&Console) -> Answer<T> + Send + 'static,
+) -> Answer<T> {
+    let desk = desk.clone();
+    tauri::async_runtime::spawn_blocking(move || f(desk.console()?.as_ref()))
+        .await
+        .map_err(|e| DeskError::Local(e.to_string()))?
+}
+
+#[tauri::command]
+async fn start_info(desk: Shared<'_>) -> Answer<StartInfo> {
+    on(&desk, |c| Ok(c.start_info())).await
+}
+
+#[tauri::command]
+async fn sign_in(desk: Shared<'_>, email: String, password: String) -> Answer<Session> {
+    on(&desk, move |c| c.sign_in(&email, &password)).await
+}
+
+#[tauri::command]
+async fn sign_in_demo(desk: Shared<'_>, email: String) -> Answer<Session> {
+    on(&desk, move |c| c.sign_in_demo(&email)).await
+}
+
+#[tauri::command]
+async fn connect(
+    desk: Shared<'_>,
+    server: String,
+    email: String,
+    password: String,
+) -> Answer<Session> {
+    on(&desk, move |c| c.connect(&server, &email, &password)).await
+}
+
+#[tauri::command]
+async fn use_built_in(desk: Shared<'_>) -> Answer<()> {
+    on(&desk, |c| c.use_built_in()).await
+}
+
+#[tauri::command]
+async fn sign_out(desk: Shared<'_>) -> Answer<()> {
+    on(&desk, |c| c.sign_out()).await
+}
+
+#[tauri::command]
+async fn desk_state(desk: Shared<'_>) -> Answer<DeskState> {
+    on(&desk, |c| c.state()).await
+}
+
+#[tauri::command]
+async fn today(desk: Shared<'_>, origin: Option<Origin>) -> Answer<Vec<CachedInvite>> {
+    on(&desk, move |c| c.today(origin)).await
+}
+
+#[tauri::command]
+async fn search(desk: Shared<'_>, q: String) -> Answer<Vec<CachedInvite>> {
+    on(&desk, move |c| c.search(&q)).await
+}
+
+#[tauri::command]
+async fn scan(desk: Shared<'_>, code: String) -> Answer<CachedInvite> {
+    on(&desk, move |c| c.scan(&code)).await
+}
+
+#[tauri::command]
+async fn invite(desk: Shared<'_>, id: String) -> Answer<CachedInvite> {
+    on(&desk, move |c| c.invite(&id)).await
+}
+
+#[tauri::command]
+async fn arrive(desk: Shared<'_>, id: String) -> Answer<CachedInvite> {
+    on(&desk, move |c| c.arrive(&id)).await
+}
+
+#[tauri::command]
+async fn check_out(desk: Shared<'_>, id: String) -> Answer<CachedInvite> {
+    on(&desk, move |c| c.check_out(&id)).await
+}
+
+#[tauri::command]
+async fn cancel(desk: Shared<'_>, id: String) -> Answer<CachedInvite> {
+    on(&desk, move |c| c.cancel(&id)).await
+}
+
+#[tauri::command]
+async fn conflicts(desk: Shared<'_>) -> Answer<Vec<Conflict>> {
+    on(&desk, |c| c.conflicts()).await
+}
+
+#[tauri::command]
+async fn sync_now(desk: Shared<'_>) -> Answer<()> {
+    on(&desk, |c| c.sync_now()).await
+}
+
+#[tauri::command]
+async fn resend(desk: Shared<'_>, id: String) -> Answer<Value> {
+    on(&desk, move |c| c.resend(&id)).await
+}
+
+#[tauri::command]
+async fn change_validity(
+    desk: Shared<'_>,
+    id: String,
+    valid_from: String,
+    valid_to: String,
+) -> Answer<Value> {
+    on(&desk, move |c| {
+        c.change_validity(&id, &valid_from, &valid_to)
+    })
+    .await
+}
+
+#[tauri::command]
+async fn update_visitor(desk: Shared<'_>, id: String, patch: VisitorPatch) -> Answer<Value> {
+    on(&desk, move |c| c.update_visitor(&id, &patch)).await
+}
+
+#[tauri::command]
+async fn assign_card(desk: Shared<'_>, id: String, card: CardRequest) -> Answer<Value> {
+    on(&desk, move |c| c.assign_card(&id, &card)).await
+}
+
+#[tauri::command]
+async fn activity(desk: Shared<'_>, id: String) -> Answer<Value> {
+    on(&desk, move |c| c.activity(&id)).await
+}
+
+#[tauri::command]
+async fn summary(desk: Shared<'_>, origin: Option<Origin>) -> Answer<Value> {
+    on(&desk, move |c| c.summary(origin)).await
+}
+
+#[tauri::command]
+async fn directory(desk: Shared<'_>) -> Answer<Vec<DirectoryEntry>> {
+    on(&desk, |c| c.directory()).await
+}
+
+#[tauri::command]
+async fn create_invite(desk: Shared<'_>, invite: NewInvite) -> Answer<CreatedInvite> {
+    on(&desk, move |c| c.create_invite(&invite)).await
+}
+
+#[tauri::command]
+async fn location_settings(desk: Shared<'_>) -> Answer<LocationSettings> {
+    on(&desk, |c| c.location_settings()).await
+}
+
+#[tauri::command]
+async fn save_location_settings(
+    desk: Shared<'_>,
+    settings: LocationSettings,
+) -> Answer<LocationSettings> {
+    on(&desk, move |c| c.save_location_settings(&settings)).await
+}
+
+#[tauri::command]
+async fn export_csv(desk: Shared<'_>, origin: Option<Origin>) -> Answer<ExportedCsv> {
+    let dir = desk
+        .export_dir
+        .lock()
+        .map(|d| d.clone())
+        .unwrap_or_default();
+    on(&desk, move |c| c.export_csv(origin, &dir)).await
+}
+
+#[tauri::command]
+async fn devices(desk: Shared<'_>) -> Answer<Devices> {
+    on(&desk, |c| Ok(c.devices())).await
+}
+
+#[tauri::command]
+async fn set_devices(desk: Shared<'_>, devices: Devices) -> Answer<Devices> {
+    on(&desk, move |c| c.set_devices(devices)).await
+}
+
+#[tauri::command]
+async fn print_badge(desk: Shared<'_>, id: String) -> Answer<String> {
+    on(&desk, move |c| c.print_badge(&id)).await
+}
+
+/// The window has drawn its first screen.
+#[tauri::command]
+fn first_screen(desk: Shared<'_>) {
+    if std::env::var_os("FRONTDESK_DESK_TIMING").is_some() {
+        if let Some(t) = desk.started.lock().ok().and_then(|s| *s) {
+            println!("first-screen {}", t.elapsed().as_millis());
+        }
+    }
+}
+
+fn main() {
+    let started = Instant::now();
+    let desk = Arc::new(Desk::default());
+    if let Ok(mut s) = desk.started.lock() {
+        *s = Some(started);
+    }
+    let for_setup = desk.clone();
+    tauri::Builder::default()
+        .manage(desk)
+        .setup(move |app| {
+            let dir = std::env::var_os("FRONTDESK_DESK_DIR")
+                .map(PathBuf::from)
+                .or_else(|| app.path().app_data_dir().ok())
+                .unwrap_or_else(|| PathBuf::from("frontdesk-desk"));
+            let exports = std::env::var_os("FRONTDESK_DESK_EXPORT_DIR")
+                .map(PathBuf::from)
+                .or_else(|| app.path().download_dir().ok())
+                .unwrap_or_else(|| dir.join("exports"));
+            if let Ok(mut e) = for_setup.export_dir.lock() {
+                *e = exports;
+            }
+            let desk = for_setup.clone();
+            std::thread::Builder::new()
+                .name("desk-open".into())
+                .spawn(move || {
+                    let opened = Console::open(&dir).map(Arc::new).map_err(|e| e.to_string());
+                    if let Ok(mut c) = desk.console.lock() {
+                        *c = Some(opened);
+                        desk.ready.notify_all();
+                    }
+                })?;
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            start_info,
+            sign_in,
+            sign_in_demo,
+            connect,
+            use_built_in,
+            sign_out,
+            desk_state,
+            today,
+            search,
+            scan,
+            invite,
+            arrive,
+            check_out,
+            cancel,
+            conflicts,
+            sync_now,
+            resend,
+            change_validity,
+            update_visitor,
+            assign_card,
+            activity,
+            summary,
+            directory,
+            create_invite,
+            location_settings,
+            save_location_settings,
+            export_csv,
+            devices,
+            set_devices,
+            print_badge,
+            first_screen,
+        ])
+        .run(tauri::generate_context!())
+        .expect("the desk app failed to start");
+}
