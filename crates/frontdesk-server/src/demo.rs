@@ -191,16 +191,17 @@ fn build(tx: &mut dyn Tx, by: By<'_>, logins: &[DemoLogin], hashes: &[String]) -
         )?;
     }
 
-    // This morning's visits: 09:00 to 18:00 UTC today (or tomorrow once that has passed).
-    let today = by
+    // Today's visits: 09:00 to 18:00 UTC, or from half an hour ago when the demo starts later
+    // in the day, so a desk opened in the evening still shows them as today's.
+    let nine = by
         .now
         .with_hour(9)
         .and_then(|t| t.with_minute(0))
         .unwrap_or(by.now);
-    let start = if today + Duration::hours(9) <= by.now {
-        today + Duration::days(1)
+    let start = if nine + Duration::hours(9) <= by.now {
+        by.now - Duration::minutes(30)
     } else {
-        today
+        nine
     };
     let invite =
         |location: &str, host: &str, name: &str, company: &str, vt: Option<&str>| NewInvite {

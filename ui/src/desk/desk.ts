@@ -316,7 +316,8 @@ async function refresh() {
     drawList(shown);
     if (selected) {
       const still = await backend.invite(selected).catch(() => null);
-      if (still) drawDetail(still);
+      // Redraw only what changed, so a form being filled in is not wiped by a sync.
+      if (still && JSON.stringify([still.data, still.pending]) !== shownDetail) drawDetail(still);
     }
   } catch (e) {
     fail(e);
@@ -389,7 +390,11 @@ async function act(what: string, f: () => Promise<unknown>, done: string) {
   }
 }
 
+let shownDetail = "";
+
 function drawDetail(r: CachedInvite) {
+  shownDetail = JSON.stringify([r.data, r.pending]);
+  const wasOpen = [...detail.querySelectorAll("details[open]")].map((d) => d.id);
   const v: InviteView = r.data;
   const id = r.id;
   const open = ["invited", "checked_in", "arrived"].includes(v.status);
@@ -516,6 +521,7 @@ function drawDetail(r: CachedInvite) {
       }
     } }, h("summary", {}, "Activity"), activity),
   );
+  for (const id of wasOpen) (document.getElementById(id) as HTMLDetailsElement | null)?.setAttribute("open", "");
 }
 
 /** The "Card sync blocked" prompt with its Save/Cancel choices. */
@@ -542,6 +548,9 @@ function prompt2(text: string): Promise<boolean> {
 }
 
 function panel(id: string, title: string, ...body: (Node | null)[]) {
+  // A panel replaces the visitor's details until a visitor is picked again.
+  selected = null;
+  list.querySelectorAll(".row.selected").forEach((el) => el.classList.remove("selected"));
   detail.replaceChildren(h("section", { id, class: "panel" }, h("h2", {}, title), ...body.filter((b): b is Node => !!b)));
 }
 

@@ -647,3 +647,69 @@ pub fn flow_world() -> (World, String, String, String) {
     let token = w.registration_token(&b);
     (w, b, t, token)
 }
+
+pub use link::Link;
+
+mod link {
+    use std::io::{Read, Write};
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    /// A TCP link to the server that can be cut and restored, like the desk's network cable.
+    pub struct Link {
+        pub url: String,
+        open: Arc<AtomicBool>,
+        live: Arc<Mutex<Vec<TcpStream>>>,
+    }
+
+    impl Link {
+        pub fn to(target: std::net::SocketAddr) -> Self {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let url = format!("http://{}", listener.local_addr().unwrap());
+            let open = Arc::new(AtomicBool::new(true));
+            let live: Arc<Mutex<Vec<TcpStream>>> = Arc::default();
+            let (o, l) = (open.clone(), live.clone());
+            std::thread::spawn(move || {
+                for client in listener.incoming().flatten() {
+                    if !o.load(Ordering::SeqCst) {
+                        let _ = client.shutdown(Shutdown::Both);
+                        continue;
+                    }
+                    let Ok(server) = TcpStream::connect(target) else {
+                        continue;
+                    };
+                    l.lock()
+                        .unwrap()
+                        .extend([client.try_clone().unwrap(), server.try_clone().unwrap()]);
+                    for (mut from, mut to) in [
+                        (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                        (server, client),
+                    ] {
+                        std::thread::spawn(move || {
+                            let mut buf = [0u8; 16 * 1024];
+                            while let Ok(n) = from.read(&mut buf) {
+                                if n == 0 || to.write_all(&buf[..n]).is_err() {
+                                    break;
+                                }
+                            }
+                            let _ = to.shutdown(Shutdown::Both);
+                        });
+                    }
+                }
+            });
+            Self { url, open, live }
+        }
+
+        pub fn cut(&self) {
+            self.open.store(false, Ordering::SeqCst);
+            for s in self.live.lock().unwrap().drain(..) {
+                let _ = s.shutdown(Shutdown::Both);
+            }
+        }
+
+        pub fn restore(&self) {
+            self.open.store(true, Ordering::SeqCst);
+        }
+    }
+}
