@@ -648,6 +648,7 @@ pub fn flow_world() -> (World, String, String, String) {
     (w, b, t, token)
 }
 
+#[allow(unused_imports)]
 pub use link::Link;
 
 mod link {
