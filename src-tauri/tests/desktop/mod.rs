@@ -29,7 +29,7 @@ pub fn output_dir() -> PathBuf {
     d
 }
 
-fn tool(name: &str) -> PathBuf {
+pub fn tool(name: &str) -> PathBuf {
     let home = std::env::var_os("HOME")
         .map(PathBuf::from)
         .unwrap_or_default();
@@ -47,12 +47,80 @@ fn tool(name: &str) -> PathBuf {
     panic!("{name} is not installed: run scripts/install-deps desktop (it installs Xvfb, WebKitWebDriver and tauri-driver)");
 }
 
-struct Killed(Child);
+/// A child started in its own process group; dropping it kills the whole group, so what it
+/// started (tauri-driver starts WebKitWebDriver, which starts the app and WebKit's processes)
+/// goes with it.
+pub struct Killed(pub Child);
+
+impl Killed {
+    pub fn spawn(cmd: &mut Command) -> Self {
+        use std::os::unix::process::CommandExt;
+        // Not on the terminal: a background process group that touches it would be stopped.
+        Self(cmd.process_group(0).stdin(Stdio::null()).spawn().unwrap())
+    }
+}
 
 impl Drop for Killed {
     fn drop(&mut self) {
-        let _ = self.0.kill();
+        // TERM first, so an X server removes its socket and lock file; then KILL what is left.
+        let group = format!("-{}", self.0.id());
+        for signal in ["-TERM", "-KILL"] {
+            let _ = Command::new("kill")
+                .args([signal, "--", &group])
+                .stderr(Stdio::null())
+                .status();
+            let deadline = Instant::now() + Duration::from_secs(2);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = self.0.try_wait() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
         let _ = self.0.wait();
+    }
+}
+
+/// A private X server (Xvfb) on a free display.
+pub struct Xvfb {
+    pub display: String,
+    _x: Killed,
+}
+
+impl Xvfb {
+    pub fn start() -> Self {
+        let display = (0..200)
+            .map(|i| 120 + (std::process::id() as usize + i) % 700)
+            .find(|n| {
+                !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                    && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            })
+            .unwrap();
+        let x = Killed::spawn(
+            Command::new(tool("Xvfb"))
+                .args([
+                    format!(":{display}").as_str(),
+                    "-screen",
+                    "0",
+                    "1280x900x24",
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        );
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !Path::new(&format!("/tmp/.X11-unix/X{display}")).exists() {
+            assert!(
+                Instant::now() < deadline,
+                "Xvfb did not start on :{display}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self {
+            display: format!(":{display}"),
+            _x: x,
+        }
     }
 }
 
@@ -64,7 +132,7 @@ pub struct Desktop {
     http: reqwest::blocking::Client,
     // Dropped in this order: the driver (and the app) before the X server, then the lock.
     _driver: Killed,
-    _x: Killed,
+    _x: Xvfb,
     _lock: File,
 }
 
@@ -78,37 +146,8 @@ impl Desktop {
         let lock =
             File::create(std::env::temp_dir().join("frontdesk-desk-app-tests.lock")).unwrap();
         lock.lock().unwrap();
-        let xvfb = tool("Xvfb");
-        let display = (0..200)
-            .map(|i| 120 + (std::process::id() as usize + i) % 700)
-            .find(|n| {
-                !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-                    && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
-            })
-            .unwrap();
-        let x = Killed(
-            Command::new(xvfb)
-                .args([
-                    format!(":{display}").as_str(),
-                    "-screen",
-                    "0",
-                    "1280x900x24",
-                    "-nolisten",
-                    "tcp",
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap(),
-        );
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !Path::new(&format!("/tmp/.X11-unix/X{display}")).exists() {
-            assert!(
-                Instant::now() < deadline,
-                "Xvfb did not start on :{display}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let x = Xvfb::start();
+        let display = x.display.clone();
         tool("WebKitWebDriver");
         let data = tempfile::tempdir().unwrap();
         let exports = tempfile::tempdir().unwrap();
@@ -120,16 +159,17 @@ impl Desktop {
             "--native-port",
             &native.to_string(),
         ])
-        .env("DISPLAY", format!(":{display}"))
+        .env("DISPLAY", &display)
         .env("NO_AT_BRIDGE", "1")
         .env("FRONTDESK_DESK_DIR", data.path())
         .env("FRONTDESK_DESK_EXPORT_DIR", exports.path())
         .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        // The driver's and the app's messages, for when a session does not start.
+        .stderr(File::create(output_dir().join("tauri-driver.log")).unwrap());
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let driver = Killed(cmd.spawn().unwrap());
+        let driver = Killed::spawn(&mut cmd);
         let http = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(60))
             .build()
@@ -282,6 +322,20 @@ impl App {
         self.cmd(
             reqwest::Method::POST,
             "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
+    }
+
+    /// Run `body` in the page as an async function with `args` (the last argument is `done`,
+    /// to call with the result).
+    pub fn js_async(&self, body: &str, args: Value) -> Value {
+        let script = format!(
+            "const args = [...arguments]; const done = args[args.length - 1]; \
+             (async function() {{ {body} }}).apply(null, args).catch(e => done({{error: String(e)}}));"
+        );
+        self.cmd(
+            reqwest::Method::POST,
+            "/execute/async",
             Some(json!({"script": script, "args": args})),
         )
     }
