@@ -161,6 +161,10 @@ impl Desktop {
         ])
         .env("DISPLAY", &display)
         .env("NO_AT_BRIDGE", "1")
+        // The app turns WebKit's compositing off to save memory, but WebKitWebDriver takes
+        // screenshots from the compositor: without it a screenshot never returns. The tests
+        // keep it on; the benchmark measures the app as it ships.
+        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "0")
         .env("FRONTDESK_DESK_DIR", data.path())
         .env("FRONTDESK_DESK_EXPORT_DIR", exports.path())
         .stdout(Stdio::null())
