@@ -16,18 +16,25 @@ impl UiAssets {
             .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/dist"))
     }
 
-    /// Load every file at the top of `dir`; an absent folder gives an empty set (the page then
-    /// answers with how to build it).
+    /// Load every file at the top of `dir` (the visitor's page) and of `dir/desk` (the
+    /// receptionist's console, as `desk/NAME`); an absent folder gives an empty set (the page
+    /// then answers with how to build it).
     pub fn load(dir: &Path) -> Self {
         let mut files = HashMap::new();
-        if let Ok(entries) = std::fs::read_dir(dir) {
+        for (sub, prefix) in [(dir.to_path_buf(), ""), (dir.join("desk"), "desk/")] {
+            let Ok(entries) = std::fs::read_dir(&sub) else {
+                continue;
+            };
             for e in entries.flatten() {
                 let path = e.path();
+                if !path.is_file() {
+                    continue;
+                }
                 if let (Some(name), Ok(bytes)) = (
                     path.file_name().and_then(|n| n.to_str()).map(String::from),
                     std::fs::read(&path),
                 ) {
-                    files.insert(name, bytes);
+                    files.insert(format!("{prefix}{name}"), bytes);
                 }
             }
         }

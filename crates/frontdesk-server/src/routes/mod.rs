@@ -1,6 +1,7 @@
 //! The HTTP surface. Each handler authenticates, parses, and calls one store action or query.
 
 mod badges;
+mod console;
 mod desk;
 mod feed;
 mod identity;
@@ -119,6 +120,9 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api)
         .route("/register/{token}", get(visitor::page))
         .route("/register/assets/{file}", get(visitor::asset))
+        .route("/desk", get(console::root))
+        .route("/desk/", get(console::page))
+        .route("/desk/{file}", get(console::asset))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -1,0 +1,55 @@
+// The receptionist's console in a browser (headless Chromium), against the portal's API:
+// node tests/desk-browser.mjs DESK_URL EMAIL PASSWORD VISITOR OUT_DIR
+// Signs in, finds the visitor by typing, marks the arrival, filters by Invite Origin.
+// Saves a screenshot of each step in OUT_DIR; exits non-zero on the first thing that does not work.
+
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+const [url, email, password, visitor, out] = process.argv.slice(2);
+if (!out) {
+  console.error("usage: desk-browser.mjs DESK_URL EMAIL PASSWORD VISITOR OUT_DIR");
+  process.exit(2);
+}
+mkdirSync(out, { recursive: true });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+page.setDefaultTimeout(10_000);
+const errors = [];
+page.on("pageerror", (e) => errors.push(String(e)));
+page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+const shot = (name) => page.screenshot({ path: join(out, `${name}.png`) });
+try {
+  await page.goto(url, { waitUntil: "load" });
+  await page.locator("#sign-in").waitFor();
+  await shot("01-sign-in");
+  await page.fill("#email", email);
+  await page.fill("#password", password);
+  await page.click("#sign-in button[type=submit]");
+  await page.locator("#invites .row").first().waitFor();
+  await shot("02-today");
+  await page.fill("#search", visitor.slice(0, 5));
+  await page.locator(`#invites .row .name:text-is("${visitor}")`).waitFor();
+  await page.click(`#invites .row:has(.name:text-is("${visitor}"))`);
+  await page.locator("#detail-name", { hasText: visitor }).waitFor();
+  await page.click("#arrive");
+  await page.locator("#detail-status[data-status=arrived]").waitFor();
+  await shot("03-arrived");
+  await page.fill("#search", "");
+  await page.selectOption("#origin", "tenant");
+  await page.waitForFunction(() => [...document.querySelectorAll("#invites .row")].every((r) => r.dataset.origin === "tenant"));
+  await shot("04-tenant-created");
+  if (errors.length) throw new Error(`the page reported errors: ${errors.join("; ")}`);
+  console.log("RESULT ok");
+} catch (e) {
+  await page.screenshot({ path: join(out, "failure.png") }).catch(() => {});
+  console.error(`FAILED: ${e}`);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
