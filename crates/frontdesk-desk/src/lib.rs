@@ -412,7 +412,11 @@ impl Console {
             place_name: name,
             building_id,
             server: c.server.clone(),
-            built_in: self.current_settings().server.is_none(),
+            built_in: self
+                .lock_embedded()
+                .ok()
+                .and_then(|e| e.as_ref().map(|e| e.url == c.server))
+                .unwrap_or(false),
         })
     }
 

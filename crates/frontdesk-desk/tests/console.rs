@@ -1,0 +1,78 @@
+//! The desk's logic against the real portal service over HTTP (no window): signing in and what
+//! a wrong address, a wrong password or an account without a front desk get; the remembered
+//! shared portal and the encrypted credentials across restarts, online and offline; online-only
+//! actions saying so while the portal cannot be reached.
+#![allow(clippy::unwrap_used)]
+
+#[path = "../../frontdesk-server/tests/common/mod.rs"]
+mod common;
+
+use common::{Link, World, ADMIN_EMAIL, PASSWORD};
+use frontdesk_desk::{Console, DeskError};
+
+fn code(e: DeskError) -> String {
+    e.failure().code
+}
+
+#[test]
+fn signing_in_refuses_clearly_and_writes_nothing() {
+    let w = World::new();
+    let dir = tempfile::tempdir().unwrap();
+    let c = Console::open(dir.path()).unwrap();
+    assert!(c.start_info().built_in, "a new desk starts on its built-in portal");
+
+    let e = c.connect("portal.example", "lobby@hq.test", PASSWORD).unwrap_err();
+    assert_eq!(code(e), "invalid");
+    let e = c.connect("http://127.0.0.1:9", "lobby@hq.test", PASSWORD).unwrap_err();
+    assert_eq!(code(e), "offline");
+    let url = format!("http://{}", w.s.addr);
+    let e = c.connect(&url, "lobby@hq.test", "not the password").unwrap_err();
+    assert_eq!(code(e), "invalid_credentials");
+    let e = c.connect(&url, ADMIN_EMAIL, PASSWORD).unwrap_err();
+    assert_eq!(code(e), "no_front_desk", "a platform admin has no front desk");
+    assert!(
+        !dir.path().join("credentials.enc").exists(),
+        "nothing is remembered after a refusal"
+    );
+    assert!(c.start_info().built_in, "still on the built-in portal");
+    assert_eq!(code(c.today(None).unwrap_err()), "signed_out");
+}
+
+#[test]
+fn a_shared_portal_and_the_session_are_remembered_across_restarts_and_offline() {
+    let w = World::new();
+    let (b, t) = w.synced_pair("Ada Lovelace");
+    let link = Link::to(w.s.addr);
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let c = Console::open(dir.path()).unwrap();
+        let s = c.connect(&link.url, "lobby@hq.test", PASSWORD).unwrap();
+        assert_eq!((s.portal_kind.as_str(), s.built_in), ("building", false));
+        c.sync_now().unwrap();
+        assert_eq!(c.search("ada").unwrap()[0].id, b);
+        let settings = std::fs::read_to_string(dir.path().join("desk.json")).unwrap();
+        assert!(settings.contains(&link.url) && !settings.contains("token"), "{settings}");
+    }
+    // Restart with the portal down: still signed in, working from the cache.
+    link.cut();
+    let c = Console::open(dir.path()).unwrap();
+    let info = c.start_info();
+    assert!(!info.built_in && info.demo_accounts.is_empty());
+    assert_eq!(info.session.unwrap().email, "lobby@hq.test");
+    assert_eq!(c.arrive(&b).unwrap().status, "arrived");
+    assert_eq!(code(c.resend(&b).unwrap_err()), "offline");
+    assert_eq!(code(c.summary(None).unwrap_err()), "offline");
+    assert_eq!(c.state().unwrap().pending, 1);
+
+    link.restore();
+    c.sync_now().unwrap();
+    assert_eq!(c.state().unwrap().pending, 0);
+    assert_eq!(w.invite(&w.acme_admin, &t)["status"], "arrived");
+
+    // Signing out forgets the credentials; the next start asks again.
+    c.sign_out().unwrap();
+    drop(c);
+    assert!(!dir.path().join("credentials.enc").exists());
+    let c = Console::open(dir.path()).unwrap();
+    assert!(c.start_info().session.is_none());
+}
