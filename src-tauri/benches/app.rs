@@ -23,6 +23,15 @@ use common::{World, PASSWORD};
 use desktop::{Desktop, Killed, Xvfb, APP};
 use serde_json::{json, Value};
 
+/// Timings (ms) a page script handed back.
+fn timings(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("no timings from the page: {v}"))
+        .iter()
+        .map(|t| t.as_f64().unwrap())
+        .collect()
+}
+
 fn pct(mut v: Vec<f64>, p: f64) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     v[((v.len() - 1) as f64 * p).round() as usize]
@@ -187,40 +196,10 @@ fn through_the_app() {
     {
         let desk = frontdesk_sync::Desk::open(&cache, "http://127.0.0.1:9", "none").unwrap();
         let cursor = w.s.last_seq();
-        let first = [
-            "Ada",
-            "Alan",
-            "Grace",
-            "Joan",
-            "Zoë",
-            "Pierre",
-            "Marie",
-            "Scout",
-            "Hedy",
-            "Katherine",
-        ];
-        let last = [
-            "Lovelace",
-            "Turing",
-            "Hopper",
-            "Clarke",
-            "Ødegård",
-            "Curie",
-            "Finch",
-            "Lamarr",
-            "Johnson",
-            "Perlman",
-        ];
         for chunk in (0..100_000usize).collect::<Vec<_>>().chunks(5_000) {
             let changes: Vec<Value> = chunk
                 .iter()
-                .map(|i| {
-                    json!({"entity": "invite", "entity_id": format!("bulk-{i}"), "data": {
-                        "id": format!("bulk-{i}"), "status": "invited", "origin": "building",
-                        "host_name": format!("Host {}", i % 300),
-                        "visitor": {"name": format!("{} {} {i}", first[i % 10], last[(i / 10) % 10]),
-                                    "company": format!("Company {}", i % 1000), "email": format!("v{i}@example.com")}}})
-                })
+                .map(|i| common::bulk_invite_change(*i))
                 .collect();
             desk.apply_changes(&changes, cursor).unwrap();
         }
@@ -246,12 +225,7 @@ fn through_the_app() {
          done(t);",
         json!(["grace hopper 4", 20]),
     );
-    let per_key: Vec<f64> = per_key
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
+    let per_key = timings(&per_key);
     println!(
         "search per keystroke over 100,000 cached invites, through the app: p50 {:.2} ms, p99 {:.2} ms ({} keystrokes)",
         pct(per_key.clone(), 0.5),
@@ -273,12 +247,7 @@ fn through_the_app() {
          done(t);",
         json!([codes]),
     );
-    let scan: Vec<f64> = scan
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
+    let scan = timings(&scan);
     println!(
         "scan-to-arrived through the app (no printing): p50 {:.2} ms, p99 {:.2} ms ({} scans)",
         pct(scan.clone(), 0.5),

@@ -19,17 +19,30 @@ fn signing_in_refuses_clearly_and_writes_nothing() {
     let w = World::new();
     let dir = tempfile::tempdir().unwrap();
     let c = Console::open(dir.path()).unwrap();
-    assert!(c.start_info().built_in, "a new desk starts on its built-in portal");
+    assert!(
+        c.start_info().built_in,
+        "a new desk starts on its built-in portal"
+    );
 
-    let e = c.connect("portal.example", "lobby@hq.test", PASSWORD).unwrap_err();
+    let e = c
+        .connect("portal.example", "lobby@hq.test", PASSWORD)
+        .unwrap_err();
     assert_eq!(code(e), "invalid");
-    let e = c.connect("http://127.0.0.1:9", "lobby@hq.test", PASSWORD).unwrap_err();
+    let e = c
+        .connect("http://127.0.0.1:9", "lobby@hq.test", PASSWORD)
+        .unwrap_err();
     assert_eq!(code(e), "offline");
     let url = format!("http://{}", w.s.addr);
-    let e = c.connect(&url, "lobby@hq.test", "not the password").unwrap_err();
+    let e = c
+        .connect(&url, "lobby@hq.test", "not the password")
+        .unwrap_err();
     assert_eq!(code(e), "invalid_credentials");
     let e = c.connect(&url, ADMIN_EMAIL, PASSWORD).unwrap_err();
-    assert_eq!(code(e), "no_front_desk", "a platform admin has no front desk");
+    assert_eq!(
+        code(e),
+        "no_front_desk",
+        "a platform admin has no front desk"
+    );
     assert!(
         !dir.path().join("credentials.enc").exists(),
         "nothing is remembered after a refusal"
@@ -51,7 +64,10 @@ fn a_shared_portal_and_the_session_are_remembered_across_restarts_and_offline() 
         c.sync_now().unwrap();
         assert_eq!(c.search("ada").unwrap()[0].id, b);
         let settings = std::fs::read_to_string(dir.path().join("desk.json")).unwrap();
-        assert!(settings.contains(&link.url) && !settings.contains("token"), "{settings}");
+        assert!(
+            settings.contains(&link.url) && !settings.contains("token"),
+            "{settings}"
+        );
     }
     // Restart with the portal down: still signed in, working from the cache.
     link.cut();

@@ -9,34 +9,6 @@ mod common;
 use std::time::{Duration, Instant};
 
 use frontdesk_sync::Desk;
-use serde_json::json;
-
-const FIRST: [&str; 12] = [
-    "Ada",
-    "Alan",
-    "Grace",
-    "Joan",
-    "Zoë",
-    "Pierre",
-    "Marie",
-    "Scout",
-    "Hedy",
-    "Katherine",
-    "Tim",
-    "Radia",
-];
-const LAST: [&str; 10] = [
-    "Lovelace",
-    "Turing",
-    "Hopper",
-    "Clarke",
-    "Ødegård",
-    "Curie",
-    "Finch",
-    "Lamarr",
-    "Johnson",
-    "Perlman",
-];
 
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1e3)
@@ -56,12 +28,7 @@ fn search() {
     for chunk in (0..n).collect::<Vec<_>>().chunks(5_000) {
         let changes: Vec<_> = chunk
             .iter()
-            .map(|i| {
-                let name = format!("{} {} {i}", FIRST[i % 12], LAST[(i / 12) % 10]);
-                json!({"entity": "invite", "entity_id": format!("inv-{i}"), "data": {
-                    "id": format!("inv-{i}"), "status": "invited", "host_name": format!("Host {}", i % 300),
-                    "visitor": {"name": name, "company": format!("Company {}", i % 1000), "email": format!("v{i}@example.com")}}})
-            })
+            .map(|i| common::bulk_invite_change(*i))
             .collect();
         desk.apply_changes(&changes, *chunk.last().unwrap() as i64)
             .unwrap();

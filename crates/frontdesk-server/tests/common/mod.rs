@@ -648,6 +648,42 @@ pub fn flow_world() -> (World, String, String, String) {
     (w, b, t, token)
 }
 
+/// A change-feed entry for a made-up invite `i` of a big building (benchmarks fill desks' caches
+/// with these): names from a small set so that searches match many.
+pub fn bulk_invite_change(i: usize) -> Value {
+    const FIRST: [&str; 12] = [
+        "Ada",
+        "Alan",
+        "Grace",
+        "Joan",
+        "Zoë",
+        "Pierre",
+        "Marie",
+        "Scout",
+        "Hedy",
+        "Katherine",
+        "Tim",
+        "Radia",
+    ];
+    const LAST: [&str; 10] = [
+        "Lovelace",
+        "Turing",
+        "Hopper",
+        "Clarke",
+        "Ødegård",
+        "Curie",
+        "Finch",
+        "Lamarr",
+        "Johnson",
+        "Perlman",
+    ];
+    let name = format!("{} {} {i}", FIRST[i % 12], LAST[(i / 12) % 10]);
+    json!({"entity": "invite", "entity_id": format!("bulk-{i}"), "data": {
+        "id": format!("bulk-{i}"), "status": "invited", "origin": "building",
+        "host_name": format!("Host {}", i % 300),
+        "visitor": {"name": name, "company": format!("Company {}", i % 1000), "email": format!("v{i}@example.com")}}})
+}
+
 #[allow(unused_imports)]
 pub use link::Link;
 
