@@ -2,11 +2,14 @@
 //! driven through tauri-driver), on the app's built-in portal with the demo building: sign in,
 //! find by typing and by a scanner, mark arrival and see it on the tenant side, filter by Invite
 //! Origin, export CSV, create invites (synced and not), the Location Settings card, and a card
-//! assignment that meets the "Card sync blocked" prompt. Screenshots of each screen are saved in
+//! assignment that meets the "Card sync blocked" prompt, and the badge printed on an IPP printer
+//! (CUPS's simulator) set up under Devices. Screenshots of each screen are saved in
 //! target/test-output/desk-app/.
 #![allow(clippy::unwrap_used)]
 
 mod desktop;
+#[path = "../../crates/frontdesk-devices/tests/common/mod.rs"]
+mod printer;
 
 use desktop::{App, Desktop};
 use serde_json::json;
@@ -226,5 +229,25 @@ fn receptionist_console_on_the_built_in_portal() {
         a.text("#activity").contains("arrived")
     });
     app.screenshot("13-activity");
+
+    // Print the badge on the desk's printer (CUPS's IPP printer simulator), set up under Devices.
+    let sim = printer::Simulator::start("Lobby Badge Printer");
+    app.click("#show-devices");
+    app.type_into("#printer-uri", &sim.uri);
+    app.click("#save-devices");
+    app.wait_until("the printer ready", 15, |a| {
+        a.text("#printer-state").starts_with("Printer ready")
+    });
+    open_visitor(&app, "Ada Lovelace");
+    app.click("#print-badge");
+    app.wait_until("the badge printed", 20, |a| {
+        a.text("#toast") == "Badge printed."
+    });
+    assert_eq!(sim.received().len(), 1, "one job, one badge");
+    app.screenshot("14-badge-printed");
+    app.click("#activity-box summary");
+    app.wait_until("the print in the activity log", 10, |a| {
+        a.text("#activity").contains("badge printed")
+    });
     app.quit();
 }

@@ -815,7 +815,7 @@ impl Console {
         self.invite_action(
             reqwest::Method::POST,
             &format!("/api/v1/invites/{id}/badge-printed"),
-            None,
+            Some(&json!({"printer": printed.printer, "job_id": printed.job_id})),
         )?;
         Ok(if printed.fell_back {
             format!("Printed on the fallback printer {}.", printed.printer)

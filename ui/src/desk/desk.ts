@@ -377,16 +377,14 @@ async function select(id: string) {
   }
 }
 
-async function act(what: string, f: () => Promise<unknown>, done: string) {
+/** Run an action on the visit; say what happened (or why not) and redraw. */
+async function act<T>(f: () => Promise<T>, done: string | ((result: T) => string)) {
   try {
-    await f();
-    toast(done);
+    const result = await f();
+    toast(typeof done === "string" ? done : done(result));
     await refresh();
   } catch (e) {
-    if (e instanceof Failure) toast(e.message, "error");
-    else fail(e);
-  } finally {
-    void what;
+    fail(e);
   }
 }
 
@@ -439,11 +437,11 @@ function drawDetail(r: CachedInvite) {
     h(
       "div",
       { class: "actions" },
-      h("button", { id: "arrive", title: "Alt+A", disabled: !["invited", "checked_in"].includes(v.status), onclick: () => act("arrive", () => backend.arrive(id), `${v.visitor.name} is on site.`) }, "Mark arrival"),
-      h("button", { id: "check-out", title: "Alt+O", disabled: v.status !== "arrived", onclick: () => act("check-out", () => backend.checkOut(id), `${v.visitor.name} checked out.`) }, "Check out"),
-      h("button", { id: "print-badge", title: "Alt+P", disabled: !open, onclick: () => act("print", () => backend.printBadge(id).then((m) => toast(m)), "Badge sent to the printer.") }, "Print badge"),
-      h("button", { id: "resend", disabled: !open || !v.primary, title: v.primary ? "" : "Only the primary side sends the invitation.", onclick: () => act("resend", () => backend.resend(id), "Invitation sent again.") }, "Resend"),
-      h("button", { id: "cancel-invite", class: "danger", disabled: !["invited", "checked_in"].includes(v.status), onclick: () => { if (confirm(`Cancel ${v.visitor.name}'s visit?`)) void act("cancel", () => backend.cancel(id), "Visit cancelled."); } }, "Cancel visit"),
+      h("button", { id: "arrive", title: "Alt+A", disabled: !["invited", "checked_in"].includes(v.status), onclick: () => act(() => backend.arrive(id), `${v.visitor.name} is on site.`) }, "Mark arrival"),
+      h("button", { id: "check-out", title: "Alt+O", disabled: v.status !== "arrived", onclick: () => act(() => backend.checkOut(id), `${v.visitor.name} checked out.`) }, "Check out"),
+      h("button", { id: "print-badge", title: "Alt+P", disabled: !open, onclick: () => act(() => backend.printBadge(id), (m) => m) }, "Print badge"),
+      h("button", { id: "resend", disabled: !open || !v.primary, title: v.primary ? "" : "Only the primary side sends the invitation.", onclick: () => act(() => backend.resend(id), "Invitation sent again.") }, "Resend"),
+      h("button", { id: "cancel-invite", class: "danger", disabled: !["invited", "checked_in"].includes(v.status), onclick: () => { if (confirm(`Cancel ${v.visitor.name}'s visit?`)) void act(() => backend.cancel(id), "Visit cancelled."); } }, "Cancel visit"),
     ),
     h(
       "details",
@@ -455,7 +453,7 @@ function drawDetail(r: CachedInvite) {
             {
               onsubmit: (e: Event) => {
                 e.preventDefault();
-                void act("validity", () => backend.changeValidity(id, new Date(validityFrom.value).toISOString(), new Date(validityTo.value).toISOString()), "Validity changed on both portals.");
+                void act(() => backend.changeValidity(id, new Date(validityFrom.value).toISOString(), new Date(validityTo.value).toISOString()), v.linked_invite_id ? "Validity changed on both portals." : "Validity changed.");
               },
             },
             h("label", {}, "From", validityFrom),
@@ -473,7 +471,7 @@ function drawDetail(r: CachedInvite) {
         {
           onsubmit: (e: Event) => {
             e.preventDefault();
-            void act("visitor", () => backend.updateVisitor(id, { scope: scope.value as VisitorUpdateScope, name: name.value, email: emailIn.value || null, mobile: null, company: company.value || null }), "Visitor details saved.");
+            void act(() => backend.updateVisitor(id, { scope: scope.value as VisitorUpdateScope, name: name.value, email: emailIn.value || null, mobile: null, company: company.value || null }), "Visitor details saved.");
           },
         },
         h("label", {}, "Name", name),
@@ -500,7 +498,7 @@ function drawDetail(r: CachedInvite) {
             } catch (err) {
               if (err instanceof Failure && err.code === CARD_BLOCKED) {
                 const ok = await prompt2(err.message);
-                if (ok) await act("card", () => assign(true), "Card assigned on this portal only.");
+                if (ok) await act(() => assign(true), "Card assigned on this portal only.");
                 else toast("The card was not assigned.");
               } else fail(err);
             }
@@ -656,7 +654,7 @@ async function showDevices() {
         {
           onsubmit: (e: Event) => {
             e.preventDefault();
-            void act("devices", () => backend.setDevices({ printer: printer.value || null, encoder: encoder.value || null }), "Devices saved.");
+            void act(() => backend.setDevices({ printer: printer.value || null, encoder: encoder.value || null }), "Devices saved.");
           },
         },
         h("label", {}, "Badge printer (IPP address; a second one after a comma is the fallback)", printer),
@@ -683,7 +681,7 @@ async function showSettings() {
           class: "card",
           onsubmit: (e: Event) => {
             e.preventDefault();
-            void act("settings", () => backend.saveLocationSettings({ ...s, sync_building_invitations: sync.checked, card_sync_enabled: cards.checked }), "Location Settings saved.");
+            void act(() => backend.saveLocationSettings({ ...s, sync_building_invitations: sync.checked, card_sync_enabled: cards.checked }), "Location Settings saved.");
           },
         },
         h("h3", {}, "Sync Building Invitations"),
