@@ -172,3 +172,37 @@ fn another_desks_arrival_shows_here_within_a_second() {
     );
     stop.store(true, Ordering::Relaxed);
 }
+
+#[test]
+fn an_arrival_after_the_validity_was_shortened_meanwhile_comes_back_as_a_conflict() {
+    let w = World::new();
+    let (b, t) = w.synced_pair("Hedy Lamarr");
+    let link = Link::to(w.s.addr);
+    let dir = tempfile::tempdir().unwrap();
+    let desk = Desk::open(dir.path().join("desk.db"), &link.url, &w.building_desk).unwrap();
+    desk.sync().unwrap();
+    link.cut();
+    // While the lobby is offline, the building shortens the visit to end two seconds from now.
+    let now = chrono::Utc::now();
+    w.s.put(
+        &w.building_admin,
+        &format!("/invites/{b}/validity"),
+        json!({"valid_from": now - chrono::Duration::hours(1), "valid_to": now + chrono::Duration::seconds(2)}),
+    )
+    .ok();
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    // The desk still has the old validity, so it lets the receptionist mark the arrival.
+    assert_eq!(desk.arrive(&b).unwrap().status, "arrived");
+    link.restore();
+    let report = desk.sync().unwrap();
+    assert_eq!((report.applied, report.conflicts), (0, 1));
+    let conflicts = desk.conflicts().unwrap();
+    assert_eq!(conflicts[0].invite_id, b);
+    assert_eq!(conflicts[0].code, "invite_expired");
+    assert!(conflicts[0].message.contains("validity has ended"));
+    assert_eq!(
+        w.invite(&w.acme_admin, &t)["arrived_at"],
+        serde_json::Value::Null
+    );
+    assert_eq!(desk.invite(&b).unwrap().unwrap().status, "expired");
+}
