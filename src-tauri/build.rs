@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "devices",
     "set_devices",
     "print_badge",
+    "encode_card",
     "first_screen",
 ];
 

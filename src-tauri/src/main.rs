@@ -16,7 +16,7 @@ use std::time::Instant;
 use frontdesk_core::{LocationSettings, Origin};
 use frontdesk_desk::Console;
 use frontdesk_desk::{
-    CreatedInvite, DeskError, DeskState, Devices, ExportedCsv, Session, StartInfo,
+    CreatedInvite, DeskError, DeskState, Devices, EncodedCard, ExportedCsv, Session, StartInfo,
 };
 use frontdesk_store::actions::{CardRequest, DirectoryEntry, NewInvite, VisitorPatch};
 use frontdesk_sync::{CachedInvite, Conflict};
@@ -233,6 +233,14 @@ async fn set_devices(desk: Shared<'_>, devices: Devices) -> Answer<Devices> {
     on(&desk, move |c| c.set_devices(devices)).await
 }
 
+/// The receptionist has a few seconds to put the card on the encoder.
+const CARD_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+#[tauri::command]
+async fn encode_card(desk: Shared<'_>, facility: u16, number: u32) -> Answer<EncodedCard> {
+    on(&desk, move |c| c.encode_card(facility, number, CARD_WAIT)).await
+}
+
 #[tauri::command]
 async fn print_badge(desk: Shared<'_>, id: String) -> Answer<String> {
     on(&desk, move |c| c.print_badge(&id)).await
@@ -332,6 +340,7 @@ fn main() {
             devices,
             set_devices,
             print_badge,
+            encode_card,
             first_screen,
         ])
         .run(tauri::generate_context!())

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{Local, TimeZone, Utc};
 use frontdesk_core::{LocationSettings, Origin};
-use frontdesk_devices::encoder::{CardEncoder, PcscEncoder};
+use frontdesk_devices::encoder::{CardEncoder, Credential, PcscEncoder};
 use frontdesk_devices::printer::{BadgePrinter, IppPrinter, PrintQueue};
 use frontdesk_store::actions::{CardRequest, DirectoryEntry, NewInvite, VisitorPatch};
 use frontdesk_sync::{CachedInvite, Conflict, Desk, SyncError};
@@ -766,6 +766,39 @@ impl Console {
                 .spawn(move || check_devices(&status));
         }
         Ok(devices)
+    }
+
+    /// Write an H10301 credential on the card placed on this desk's encoder (waiting up to
+    /// `wait` for it) and read it back. Assigning it to the visit is the next step, so the
+    /// "Card sync blocked" prompt works as for a typed number.
+    pub fn encode_card(&self, facility: u16, number: u32, wait: Duration) -> Result<EncodedCard> {
+        let refused = |code: &str, e: &dyn std::fmt::Display| DeskError::Refused {
+            code: code.into(),
+            message: e.to_string(),
+        };
+        let credential =
+            Credential::h10301(facility, number).map_err(|e| refused("invalid", &e))?;
+        let encoder = PcscEncoder::default();
+        let reader = match self.current_settings().devices.encoder {
+            Some(r) => r,
+            None => encoder
+                .readers()
+                .map_err(|e| refused("encoder", &e))?
+                .into_iter()
+                .next()
+                .ok_or_else(|| refused("encoder", &"No card encoder is connected to this desk."))?,
+        };
+        encoder
+            .wait_for_card(&reader, wait)
+            .map_err(|e| refused("encoder", &e))?;
+        let done = encoder
+            .encode(&reader, credential)
+            .map_err(|e| refused("encoder", &e))?;
+        Ok(EncodedCard {
+            number: done.credential.card_number(),
+            format: Credential::FORMAT.into(),
+            uid: done.uid,
+        })
     }
 
     /// Render the badge on the portal, print it on this desk's printer (falling back to the

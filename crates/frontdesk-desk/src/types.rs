@@ -84,6 +84,16 @@ pub struct ExportedCsv {
     pub rows: u32,
 }
 
+/// An access card written on the desk's encoder, ready to be assigned to the visit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct EncodedCard {
+    /// The card's number as the portal records it.
+    pub number: String,
+    pub format: String,
+    /// The card's serial number (UID), as the encoder read it.
+    pub uid: String,
+}
+
 /// The printer and card encoder this desk uses.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Devices {
@@ -142,6 +152,7 @@ pub fn typescript() -> String {
         NotSynced::decl(),
         CreatedInvite::decl(),
         ExportedCsv::decl(),
+        EncodedCard::decl(),
         Devices::decl(),
         DeskFailure::decl(),
     ];

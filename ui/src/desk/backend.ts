@@ -12,6 +12,7 @@ import type {
   DeskState,
   Devices,
   DirectoryEntry,
+  EncodedCard,
   Event as ActivityEvent,
   ExportedCsv,
   InviteView,
@@ -55,6 +56,8 @@ export interface Backend {
   devices(): Promise<Devices>;
   setDevices(devices: Devices): Promise<Devices>;
   printBadge(id: string): Promise<string>;
+  /** Write an access card on the desk's encoder (not yet assigned). */
+  encodeCard(facility: number, number: number): Promise<EncodedCard>;
   firstScreen(): void;
 }
 
@@ -119,6 +122,7 @@ export class TauriBackend implements Backend {
   devices() { return call<Devices>("devices"); }
   setDevices(devices: Devices) { return call<Devices>("set_devices", { devices }); }
   printBadge(id: string) { return call<string>("print_badge", { id }); }
+  encodeCard(facility: number, number: number) { return call<EncodedCard>("encode_card", { facility, number }); }
   firstScreen() { void call<void>("first_screen").catch(() => undefined); }
 }
 
@@ -275,6 +279,7 @@ export class HttpBackend implements Backend {
   async devices(): Promise<Devices> { return { printer: null, encoder: null }; }
   async setDevices(): Promise<Devices> { throw new Failure("unsupported", "Printers and encoders are set up in the desktop app."); }
   async printBadge(): Promise<string> { throw new Failure("unsupported", "Printing is done from the desktop app."); }
+  async encodeCard(): Promise<EncodedCard> { throw new Failure("unsupported", "Cards are encoded from the desktop app."); }
   firstScreen() { /* measured in the desktop app */ }
 }
 

@@ -409,9 +409,23 @@ function drawDetail(r: CachedInvite) {
     h("option", { value: "profile" }, "Profile only"),
   );
   const cardNumber = h("input", { id: "card-number", inputmode: "numeric", placeholder: "Card number" });
-  const cardFormat = h("select", { id: "card-format" }, h("option", { value: "h10301" }, "HID 26-bit (H10301)"), h("option", { value: "mifare" }, "MIFARE"));
-  const assign = (localOnly: boolean) =>
-    backend.assignCard(id, { number: cardNumber.value, format: cardFormat.value, local_only: localOnly });
+  const cardFormat = h("select", { id: "card-format" }, h("option", { value: "H10301" }, "HID 26-bit (H10301)"), h("option", { value: "MIFARE" }, "MIFARE"));
+  const facility = h("input", { id: "card-facility", inputmode: "numeric", placeholder: "0–255" });
+  const encodeNumber = h("input", { id: "encode-number", inputmode: "numeric", placeholder: "0–65535" });
+  // Assign a card; when card sync is off the product's prompt decides: Save assigns it on this
+  // portal only, Cancel assigns nothing.
+  const assignWithPrompt = async (number: string, format: string) => {
+    try {
+      await backend.assignCard(id, { number, format, local_only: false });
+      toast("Card assigned.");
+      await refresh();
+    } catch (err) {
+      if (err instanceof Failure && err.code === CARD_BLOCKED) {
+        if (await prompt2(err.message)) await act(() => backend.assignCard(id, { number, format, local_only: true }), "Card assigned on this portal only.");
+        else toast("The card was not assigned.");
+      } else fail(err);
+    }
+  };
   detail.replaceChildren(
     h("h2", { id: "detail-name" }, v.visitor.name),
     h(
@@ -489,24 +503,38 @@ function drawDetail(r: CachedInvite) {
         "form",
         {
           id: "card-form",
-          onsubmit: async (e: Event) => {
+          onsubmit: (e: Event) => {
             e.preventDefault();
-            try {
-              await assign(false);
-              toast("Card assigned.");
-              await refresh();
-            } catch (err) {
-              if (err instanceof Failure && err.code === CARD_BLOCKED) {
-                const ok = await prompt2(err.message);
-                if (ok) await act(() => assign(true), "Card assigned on this portal only.");
-                else toast("The card was not assigned.");
-              } else fail(err);
-            }
+            void assignWithPrompt(cardNumber.value, cardFormat.value);
           },
         },
         h("label", {}, "Number", cardNumber),
         h("label", {}, "Format", cardFormat),
         h("button", { type: "submit", id: "assign-card" }, "Assign card"),
+      ),
+      h(
+        "form",
+        {
+          id: "encode-form",
+          onsubmit: async (e: Event) => {
+            e.preventDefault();
+            if (!facility.value.trim() || !encodeNumber.value.trim()) {
+              toast("Enter the facility code and the card number to write.", "error");
+              return;
+            }
+            toast("Place a card on the encoder…");
+            try {
+              const card = await backend.encodeCard(Number(facility.value), Number(encodeNumber.value));
+              await assignWithPrompt(card.number, card.format);
+            } catch (err) {
+              fail(err);
+            }
+          },
+        },
+        h("p", { class: "hint" }, "Or write a new card on the encoder (HID 26-bit):"),
+        h("label", {}, "Facility code", facility),
+        h("label", {}, "Card number", encodeNumber),
+        h("button", { type: "submit", id: "encode-card" }, "Encode and assign"),
       ),
     ),
     h("details", { id: "activity-box", ontoggle: async (e: Event) => {

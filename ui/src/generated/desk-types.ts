@@ -142,6 +142,16 @@ export type CreatedInvite = { invite: InviteView, synced: boolean, linked_invite
 
 export type ExportedCsv = { path: string, rows: number, };
 
+export type EncodedCard = { 
+/**
+ * The card's number as the portal records it.
+ */
+number: string, format: string, 
+/**
+ * The card's serial number (UID), as the encoder read it.
+ */
+uid: string, };
+
 export type Devices = { 
 /**
  * `ipp://host:631/ipp/print`; several separated by commas: the next one is the fallback.
