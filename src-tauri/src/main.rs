@@ -16,7 +16,8 @@ use std::time::Instant;
 use frontdesk_core::{LocationSettings, Origin};
 use frontdesk_desk::Console;
 use frontdesk_desk::{
-    CreatedInvite, DeskError, DeskState, Devices, EncodedCard, ExportedCsv, Session, StartInfo,
+    CreatedInvite, DeskError, DeskState, Devices, EncodedCard, ExportedCsv, InviteRow, Session,
+    StartInfo,
 };
 use frontdesk_store::actions::{CardRequest, DirectoryEntry, NewInvite, VisitorPatch};
 use frontdesk_sync::{CachedInvite, Conflict};
@@ -108,12 +109,12 @@ async fn desk_state(desk: Shared<'_>) -> Answer<DeskState> {
 }
 
 #[tauri::command]
-async fn today(desk: Shared<'_>, origin: Option<Origin>) -> Answer<Vec<CachedInvite>> {
+async fn today(desk: Shared<'_>, origin: Option<Origin>) -> Answer<Vec<InviteRow>> {
     on(&desk, move |c| c.today(origin)).await
 }
 
 #[tauri::command]
-async fn search(desk: Shared<'_>, q: String) -> Answer<Vec<CachedInvite>> {
+async fn search(desk: Shared<'_>, q: String) -> Answer<Vec<InviteRow>> {
     on(&desk, move |c| c.search(&q)).await
 }
 

@@ -461,14 +461,14 @@ impl Console {
     }
 
     /// Today's visits (the desk's local day) and who is on site, with the Invite Origin filter.
-    pub fn today(&self, origin: Option<Origin>) -> Result<Vec<CachedInvite>> {
+    pub fn today(&self, origin: Option<Origin>) -> Result<Vec<InviteRow>> {
         let l = self.live()?;
         let (from, to) = local_day();
-        Ok(l.desk.day(from, to, origin, LIST_LIMIT)?)
+        Ok(rows(l.desk.day(from, to, origin, LIST_LIMIT)?))
     }
 
-    pub fn search(&self, q: &str) -> Result<Vec<CachedInvite>> {
-        Ok(self.live()?.desk.search(q, SEARCH_LIMIT)?)
+    pub fn search(&self, q: &str) -> Result<Vec<InviteRow>> {
+        Ok(rows(self.live()?.desk.search(q, SEARCH_LIMIT)?))
     }
 
     /// A keyboard-wedge scanner's text: the invite its badge code names.
@@ -895,6 +895,10 @@ impl Console {
         }
         r.json().map_err(offline)
     }
+}
+
+fn rows(found: Vec<CachedInvite>) -> Vec<InviteRow> {
+    found.into_iter().map(InviteRow::from).collect()
 }
 
 fn offline(e: reqwest::Error) -> DeskError {

@@ -61,6 +61,35 @@ pub struct DeskState {
     pub encoder: DeviceState,
 }
 
+/// A line of the day's list or of the search results: what the list shows, no more, since it
+/// crosses into the window on every keystroke (the whole invite comes when one is opened).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct InviteRow {
+    pub id: String,
+    pub status: String,
+    pub name: String,
+    pub company: Option<String>,
+    pub host: String,
+    /// Invite Origin: `building` or `tenant`.
+    pub origin: String,
+    /// Changes of this desk not yet confirmed by the portal.
+    pub pending: u32,
+}
+
+impl From<frontdesk_sync::CachedInvite> for InviteRow {
+    fn from(c: frontdesk_sync::CachedInvite) -> Self {
+        Self {
+            origin: c.data["origin"].as_str().unwrap_or_default().to_string(),
+            id: c.id,
+            status: c.status,
+            name: c.name,
+            company: c.company,
+            host: c.host,
+            pending: c.pending as u32,
+        }
+    }
+}
+
 /// A sync precondition that failed when a building invite was created.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct NotSynced {
@@ -134,6 +163,7 @@ pub fn typescript() -> String {
         CardView::decl(),
         InviteView::decl(),
         CachedInvite::decl(),
+        InviteRow::decl(),
         Conflict::decl(),
         Event::decl(),
         Summary::decl(),

@@ -15,6 +15,7 @@ import type {
   EncodedCard,
   Event as ActivityEvent,
   ExportedCsv,
+  InviteRow,
   InviteView,
   LocationSettings,
   NewInvite,
@@ -33,8 +34,8 @@ export interface Backend {
   useBuiltIn(): Promise<void>;
   signOut(): Promise<void>;
   state(): Promise<DeskState>;
-  today(origin: Origin | null): Promise<CachedInvite[]>;
-  search(q: string): Promise<CachedInvite[]>;
+  today(origin: Origin | null): Promise<InviteRow[]>;
+  search(q: string): Promise<InviteRow[]>;
   scan(code: string): Promise<CachedInvite>;
   invite(id: string): Promise<CachedInvite>;
   arrive(id: string): Promise<CachedInvite>;
@@ -95,8 +96,8 @@ export class TauriBackend implements Backend {
   useBuiltIn() { return call<void>("use_built_in"); }
   signOut() { return call<void>("sign_out"); }
   state() { return call<DeskState>("desk_state"); }
-  today(origin: Origin | null) { return call<CachedInvite[]>("today", { origin }); }
-  search(q: string) { return call<CachedInvite[]>("search", { q }); }
+  today(origin: Origin | null) { return call<InviteRow[]>("today", { origin }); }
+  search(q: string) { return call<InviteRow[]>("search", { q }); }
   scan(code: string) { return call<CachedInvite>("scan", { code }); }
   invite(id: string) { return call<CachedInvite>("invite", { id }); }
   arrive(id: string) { return call<CachedInvite>("arrive", { id }); }
@@ -227,9 +228,12 @@ export class HttpBackend implements Backend {
   private static row(v: InviteView): CachedInvite {
     return { id: v.id, status: v.status, name: v.visitor.name, company: v.visitor.company, host: v.host_name, pending: 0, data: v };
   }
-  private async rows(q: string): Promise<CachedInvite[]> {
-    const page = await this.req<{ items: { id: string }[] }>("GET", `${this.portalPath()}/visitor-logs?${q}&limit=200`);
-    return Promise.all(page.items.map((e) => this.invite(e.id)));
+  private async rows(q: string): Promise<InviteRow[]> {
+    type Entry = { id: string; origin: string; status: string; host_name: string; visitor: { name: string; company: string | null } };
+    const page = await this.req<{ items: Entry[] }>("GET", `${this.portalPath()}/visitor-logs?${q}&limit=200`);
+    return page.items.map((e) => ({
+      id: e.id, status: e.status, name: e.visitor.name, company: e.visitor.company, host: e.host_name, origin: e.origin, pending: 0,
+    }));
   }
   today(origin: Origin | null) { return this.rows(`${HttpBackend.day()}${origin ? `&origin=${origin}` : ""}`); }
   search(q: string) { return this.rows(`q=${encodeURIComponent(q)}`); }

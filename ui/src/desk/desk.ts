@@ -6,6 +6,7 @@ import { h } from "../flow/dom";
 import { Backend, Failure, pickBackend } from "./backend";
 import type {
   CachedInvite,
+  InviteRow,
   DeskState,
   DirectoryEntry,
   InviteView,
@@ -192,6 +193,7 @@ const search = h("input", {
 
 function openConsole(s: Session) {
   session = s;
+  shownStatus = "";
   selected = null;
   revision = "";
   const originSelect = h(
@@ -292,7 +294,13 @@ async function poll() {
   }
 }
 
+let shownStatus = "";
+
 function drawStatus(st: DeskState) {
+  // Polled often: touch the page (and make it lay out again) only when something changed.
+  const key = JSON.stringify(st);
+  if (key === shownStatus) return;
+  shownStatus = key;
   const sync = st.online
     ? st.pending > 0
       ? `Syncing · ${st.pending} change${st.pending === 1 ? "" : "s"} waiting to sync`
@@ -312,7 +320,7 @@ async function refresh() {
   if (!session) return;
   try {
     const rows = query.trim() ? await backend.search(query) : await backend.today(origin);
-    const shown = query.trim() && origin ? rows.filter((r) => r.data.origin === origin) : rows;
+    const shown = query.trim() && origin ? rows.filter((r) => r.origin === origin) : rows;
     drawList(shown);
     if (selected) {
       const still = await backend.invite(selected).catch(() => null);
@@ -338,7 +346,7 @@ async function refresh() {
     .catch(() => summary.replaceChildren(h("p", { class: "muted" }, "Visitor Summary needs the portal (offline).")));
 }
 
-function drawList(rows: CachedInvite[]) {
+function drawList(rows: InviteRow[]) {
   list.replaceChildren(
     ...(rows.length === 0
       ? [h("li", { class: "empty" }, query ? "No visitor matches." : "No visitors today.")]
@@ -349,7 +357,7 @@ function drawList(rows: CachedInvite[]) {
               class: `row ${r.id === selected ? "selected" : ""}`,
               "data-id": r.id,
               "data-status": r.status,
-              "data-origin": r.data.origin,
+              "data-origin": r.origin,
               tabindex: 0,
               onclick: () => select(r.id),
               onkeydown: (e: Event) => {
@@ -360,7 +368,7 @@ function drawList(rows: CachedInvite[]) {
             h("span", { class: "company" }, r.company ?? ""),
             h("span", { class: "host" }, `Host: ${r.host}`),
             h("span", { class: `state s-${r.status}` }, STATUS_LABEL[r.status] ?? r.status),
-            h("span", { class: "origin-tag" }, r.data.origin === "building" ? "Building Created" : "Tenant Created"),
+            h("span", { class: "origin-tag" }, r.origin === "building" ? "Building Created" : "Tenant Created"),
             r.pending > 0 ? h("span", { class: "pending", title: "Waiting to sync" }, "⟳") : null,
           ),
         )),

@@ -41,6 +41,16 @@ pending: number,
  */
 data: InviteView, };
 
+export type InviteRow = { id: string, status: string, name: string, company: string | null, host: string, 
+/**
+ * Invite Origin: `building` or `tenant`.
+ */
+origin: string, 
+/**
+ * Changes of this desk not yet confirmed by the portal.
+ */
+pending: number, };
+
 export type Conflict = { mutation_id: string, invite_id: string, visitor: string, action: string, at: string, code: string, message: string, };
 
 export type Event = { at: string, actor_id: string | null, actor_email: string | null, action: string, 

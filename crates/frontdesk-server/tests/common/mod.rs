@@ -678,8 +678,11 @@ pub fn bulk_invite_change(i: usize) -> Value {
         "Perlman",
     ];
     let name = format!("{} {} {i}", FIRST[i % 12], LAST[(i / 12) % 10]);
+    // A building's history: one visit in 500 is today's, the others spread over past days.
+    let from = Utc::now() - Duration::days((i % 500) as i64) - Duration::hours(1);
     json!({"entity": "invite", "entity_id": format!("bulk-{i}"), "data": {
         "id": format!("bulk-{i}"), "status": "invited", "origin": "building",
+        "valid_from": from, "valid_to": from + Duration::hours(9),
         "host_name": format!("Host {}", i % 300),
         "visitor": {"name": name, "company": format!("Company {}", i % 1000), "email": format!("v{i}@example.com")}}})
 }
