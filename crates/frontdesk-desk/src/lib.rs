@@ -167,12 +167,11 @@ impl Console {
         }
         if let Some(c) = console.vault.load() {
             if Some(c.server.as_str()) == console.target().ok().as_deref() {
-                // A stale token (the server forgot it) just means signing in again; a server
-                // that cannot be reached leaves the desk signed in on its cache.
-                match console.resume(&c) {
-                    Ok(()) | Err(DeskError::Refused { .. }) => {}
-                    Err(e) => return Err(e),
-                }
+                // A portal that cannot be reached leaves the desk signed in on its cache (see
+                // `resume`). Anything else that stops the session coming back (a token the
+                // portal forgot, a desk that never reached it) means signing in again: the
+                // sign-in screen says why when it is tried.
+                let _ = console.resume(&c);
             }
         }
         Ok(console)

@@ -92,3 +92,24 @@ fn a_shared_portal_and_the_session_are_remembered_across_restarts_and_offline() 
     let c = Console::open(dir.path()).unwrap();
     assert!(c.start_info().session.is_none());
 }
+
+#[test]
+fn a_desk_whose_portal_is_down_and_that_has_no_session_yet_still_opens() {
+    let w = World::new();
+    let link = Link::to(w.s.addr);
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let c = Console::open(dir.path()).unwrap();
+        c.connect(&link.url, "lobby@hq.test", PASSWORD).unwrap();
+    }
+    // As if the desk had never reached its portal since the credentials were saved.
+    std::fs::remove_file(dir.path().join("session.json")).unwrap();
+    link.cut();
+    let c = Console::open(dir.path()).unwrap();
+    let info = c.start_info();
+    assert!(info.session.is_none() && !info.built_in, "{info:?}");
+    assert_eq!(
+        code(c.sign_in("lobby@hq.test", PASSWORD).unwrap_err()),
+        "offline"
+    );
+}
