@@ -4,15 +4,26 @@
 
 use std::path::Path;
 
-use frontdesk_server::demo::{self, DemoLogin};
+use frontdesk_server::demo;
 use frontdesk_server::{AppState, Clock};
 use frontdesk_store::SqliteStore;
+use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
+use crate::vault::Vault;
 use crate::DeskError;
+
+/// A demo user of the built-in portal, offered on the sign-in screen.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DemoLogin {
+    pub email: String,
+    pub password: String,
+    pub what: String,
+}
 
 pub struct EmbeddedPortal {
     pub url: String,
+    pub port: u16,
     /// The demo users and their passwords (new on every start), offered on the sign-in screen.
     pub logins: Vec<DemoLogin>,
     stop: Option<oneshot::Sender<()>>,
@@ -20,25 +31,45 @@ pub struct EmbeddedPortal {
 }
 
 impl EmbeddedPortal {
-    pub fn start(dir: &Path) -> Result<Self, DeskError> {
+    /// Start on `port` when it is free (the last start's, so the desk's session and cache,
+    /// which belong to the portal's address, carry over), else on any free port.
+    pub fn start(dir: &Path, port: Option<u16>) -> Result<Self, DeskError> {
         let fail = |what: &str, e: &dyn std::fmt::Display| {
             DeskError::Local(format!("the built-in portal could not {what}: {e}"))
         };
         let db = dir.join("portal.db");
         let store = SqliteStore::open(&db).map_err(|e| fail("open its database", &e))?;
         let clock = Clock::default();
-        let logins = demo::seed(&store, clock.now()).map_err(|e| fail("seed the demo", &e))?;
-        let listener = std::net::TcpListener::bind("127.0.0.1:0")
+        // The demo's passwords are made once and kept encrypted beside the database: setting
+        // new ones would end the desk's session (and strand what it queued) at every start.
+        let kept = Vault::new(dir, "demo-logins.enc");
+        let logins = match kept.load::<Vec<DemoLogin>>() {
+            Some(logins) if !logins.is_empty() => logins,
+            _ => {
+                let logins: Vec<DemoLogin> = demo::seed(&store, clock.now())
+                    .map_err(|e| fail("seed the demo", &e))?
+                    .into_iter()
+                    .map(|l| DemoLogin {
+                        email: l.email,
+                        password: l.password,
+                        what: l.what,
+                    })
+                    .collect();
+                kept.save(&logins)?;
+                logins
+            }
+        };
+        let listener = port
+            .and_then(|p| std::net::TcpListener::bind(("127.0.0.1", p)).ok())
+            .map_or_else(|| std::net::TcpListener::bind("127.0.0.1:0"), Ok)
             .map_err(|e| fail("listen on loopback", &e))?;
         listener
             .set_nonblocking(true)
             .map_err(|e| fail("listen on loopback", &e))?;
-        let url = format!(
-            "http://{}",
-            listener
-                .local_addr()
-                .map_err(|e| fail("listen on loopback", &e))?
-        );
+        let addr = listener
+            .local_addr()
+            .map_err(|e| fail("listen on loopback", &e))?;
+        let url = format!("http://{addr}");
         let (stop, stopped) = oneshot::channel::<()>();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -63,6 +94,7 @@ impl EmbeddedPortal {
             .map_err(|e| fail("start", &e))?;
         Ok(Self {
             url,
+            port: addr.port(),
             logins,
             stop: Some(stop),
             thread: Some(thread),

@@ -79,6 +79,10 @@ struct DeskSettings {
     server: Option<String>,
     #[serde(default)]
     devices: Devices,
+    /// The built-in portal's last port, reused so its address (and with it the desk's session
+    /// and cache) stays the same from one start to the next.
+    #[serde(default)]
+    built_in_port: Option<u16>,
 }
 
 /// The day's list is capped; search shows fewer rows, since a receptionist narrows it by typing
@@ -152,7 +156,7 @@ impl Console {
             .unwrap_or_default();
         let console = Self {
             dir: dir.to_path_buf(),
-            vault: Vault::new(dir),
+            vault: Vault::new(dir, "credentials.enc"),
             embedded: Mutex::new(None),
             live: RwLock::new(None),
             http: reqwest::blocking::Client::builder()
@@ -165,7 +169,7 @@ impl Console {
         if settings.server.is_none() {
             console.start_built_in()?;
         }
-        if let Some(c) = console.vault.load() {
+        if let Some(c) = console.vault.load::<Credentials>() {
             if Some(c.server.as_str()) == console.target().ok().as_deref() {
                 // A portal that cannot be reached leaves the desk signed in on its cache (see
                 // `resume`). Anything else that stops the session coming back (a token the
@@ -180,7 +184,13 @@ impl Console {
     fn start_built_in(&self) -> Result<()> {
         let mut e = self.lock_embedded()?;
         if e.is_none() {
-            *e = Some(embedded::EmbeddedPortal::start(&self.dir)?);
+            let mut s = self.current_settings();
+            let portal = embedded::EmbeddedPortal::start(&self.dir, s.built_in_port)?;
+            if s.built_in_port != Some(portal.port) {
+                s.built_in_port = Some(portal.port);
+                self.save_settings(s)?;
+            }
+            *e = Some(portal);
         }
         Ok(())
     }

@@ -1,5 +1,6 @@
-//! The desk's credentials (which server, who signed in, the session token), kept in a file
-//! encrypted with ChaCha20-Poly1305, never in the plain settings.
+//! Secrets the desk keeps on disk — its credentials (which server, who signed in, the session
+//! token) and the built-in portal's demo passwords — in files encrypted with ChaCha20-Poly1305,
+//! never in the plain settings.
 //!
 //! Headless front-desk PCs and kiosks often have no unlocked OS keyring, so the key is derived
 //! from this machine's id and a random salt stored with the file: a copied data folder (a
@@ -47,9 +48,9 @@ pub struct Vault {
 }
 
 impl Vault {
-    pub fn new(dir: &Path) -> Self {
+    pub fn new(dir: &Path, file: &str) -> Self {
         Self {
-            path: dir.join("credentials.enc"),
+            path: dir.join(file),
             machine: machine_id(),
         }
     }
@@ -66,7 +67,7 @@ impl Vault {
         Key::clone_from_slice(&h.finalize())
     }
 
-    pub fn save(&self, c: &Credentials) -> Result<(), DeskError> {
+    pub fn save<T: Serialize>(&self, c: &T) -> Result<(), DeskError> {
         let mut salt = [0u8; SALT];
         OsRng.fill_bytes(&mut salt);
         let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
@@ -82,9 +83,9 @@ impl Vault {
         write_private(&self.path, &out)
     }
 
-    /// The stored credentials; None when there are none or they cannot be opened here (another
+    /// What is stored; None when there is nothing or it cannot be opened here (another
     /// machine's file, or a damaged one), in which case the desk asks to sign in again.
-    pub fn load(&self) -> Option<Credentials> {
+    pub fn load<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
         let bytes = fs::read(&self.path).ok()?;
         if bytes.len() < 4 + SALT + NONCE || &bytes[..4] != MAGIC {
             return None;
@@ -152,8 +153,8 @@ mod tests {
     #[test]
     fn round_trip_and_no_plain_text_on_disk() {
         let dir = tempfile::tempdir().unwrap();
-        let v = Vault::new(dir.path());
-        assert_eq!(v.load(), None);
+        let v = Vault::new(dir.path(), "credentials.enc");
+        assert_eq!(v.load::<Credentials>(), None);
         v.save(&creds()).unwrap();
         let raw = fs::read(v.path()).unwrap();
         for secret in ["s3cret-token-value", "lobby@harbour.demo"] {
@@ -170,23 +171,23 @@ mod tests {
             assert_eq!(mode & 0o077, 0, "readable by others: {mode:o}");
         }
         v.clear().unwrap();
-        assert_eq!(v.load(), None);
+        assert_eq!(v.load::<Credentials>(), None);
     }
 
     #[test]
     fn another_machine_or_a_damaged_file_does_not_open() {
         let dir = tempfile::tempdir().unwrap();
-        let v = Vault::new(dir.path());
+        let v = Vault::new(dir.path(), "credentials.enc");
         v.save(&creds()).unwrap();
         let elsewhere = Vault {
             path: v.path.clone(),
             machine: b"another machine".to_vec(),
         };
-        assert_eq!(elsewhere.load(), None);
+        assert_eq!(elsewhere.load::<Credentials>(), None);
         let mut raw = fs::read(v.path()).unwrap();
         let last = raw.len() - 1;
         raw[last] ^= 1;
         fs::write(v.path(), raw).unwrap();
-        assert_eq!(v.load(), None);
+        assert_eq!(v.load::<Credentials>(), None);
     }
 }

@@ -113,3 +113,29 @@ fn a_desk_whose_portal_is_down_and_that_has_no_session_yet_still_opens() {
         "offline"
     );
 }
+
+#[test]
+fn on_the_built_in_portal_the_session_and_queued_changes_carry_over_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let ada = {
+        let c = Console::open(dir.path()).unwrap();
+        c.sign_in_demo("lobby@harbour.demo").unwrap();
+        c.sync_now().unwrap();
+        let ada = c.search("ada lovelace").unwrap()[0].id.clone();
+        // Queued, and the desk closes before its sync loop runs.
+        c.arrive(&ada).unwrap();
+        ada
+    };
+    let c = Console::open(dir.path()).unwrap();
+    let info = c.start_info();
+    assert!(info.built_in);
+    eprintln!(
+        "DEBUG {}",
+        std::fs::read_to_string(dir.path().join("desk.json")).unwrap()
+    );
+    assert_eq!(info.session.unwrap().email, "lobby@harbour.demo");
+    assert_eq!(c.invite(&ada).unwrap().status, "arrived");
+    c.sync_now().unwrap();
+    assert_eq!(c.state().unwrap().pending, 0);
+    assert_eq!(c.invite(&ada).unwrap().pending, 0);
+}
