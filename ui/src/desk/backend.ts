@@ -27,6 +27,8 @@ import type {
 } from "../generated/desk-types";
 
 export interface Backend {
+  /** The desktop app: an offline cache, a printer and a card encoder. */
+  readonly desktop: boolean;
   startInfo(): Promise<StartInfo>;
   signIn(email: string, password: string): Promise<Session>;
   signInDemo(email: string): Promise<Session>;
@@ -87,6 +89,7 @@ async function call<T>(cmd: string, args: Record<string, unknown> = {}): Promise
 }
 
 export class TauriBackend implements Backend {
+  readonly desktop = true;
   startInfo() { return call<StartInfo>("start_info"); }
   signIn(email: string, password: string) { return call<Session>("sign_in", { email, password }); }
   signInDemo(email: string) { return call<Session>("sign_in_demo", { email }); }
@@ -129,6 +132,7 @@ export class TauriBackend implements Backend {
 
 /** The same console in a browser, against the portal's API on the page's own origin. */
 export class HttpBackend implements Backend {
+  readonly desktop = false;
   private token = sessionStorage.getItem("frontdesk.token") ?? "";
   private session: Session | null = null;
 

@@ -221,8 +221,8 @@ function openConsole(s: Session) {
     { class: "tools" },
     h("button", { id: "new-invite", title: "Alt+N", onclick: () => void newInvite() }, "New invite"),
     h("button", { id: "export-csv", onclick: () => void exportCsv() }, "Export CSV"),
-    h("button", { id: "show-conflicts", onclick: () => void showConflicts() }, "Conflicts"),
-    h("button", { id: "show-devices", onclick: () => void showDevices() }, "Devices"),
+    backend.desktop && h("button", { id: "show-conflicts", onclick: () => void showConflicts() }, "Conflicts"),
+    backend.desktop && h("button", { id: "show-devices", onclick: () => void showDevices() }, "Devices"),
     s.may_edit_settings && h("button", { id: "show-settings", onclick: () => void showSettings() }, "Location Settings"),
   );
   show(
@@ -311,8 +311,8 @@ function drawStatus(st: DeskState) {
     st.conflicts > 0
       ? h("button", { id: "conflict-count", class: "warn link", onclick: () => void showConflicts() }, `${st.conflicts} conflict${st.conflicts === 1 ? "" : "s"} to review`)
       : "",
-    h("span", { id: "printer-state", class: st.printer.ready ? "ok" : "muted" }, st.printer.label),
-    h("span", { id: "encoder-state", class: st.encoder.ready ? "ok" : "muted" }, st.encoder.label),
+    backend.desktop ? h("span", { id: "printer-state", class: st.printer.ready ? "ok" : "muted" }, st.printer.label) : "",
+    backend.desktop ? h("span", { id: "encoder-state", class: st.encoder.ready ? "ok" : "muted" }, st.encoder.label) : "",
   );
 }
 
@@ -461,7 +461,7 @@ function drawDetail(r: CachedInvite) {
       { class: "actions" },
       h("button", { id: "arrive", title: "Alt+A", disabled: !["invited", "checked_in"].includes(v.status), onclick: () => act(() => backend.arrive(id), `${v.visitor.name} is on site.`) }, "Mark arrival"),
       h("button", { id: "check-out", title: "Alt+O", disabled: v.status !== "arrived", onclick: () => act(() => backend.checkOut(id), `${v.visitor.name} checked out.`) }, "Check out"),
-      h("button", { id: "print-badge", title: "Alt+P", disabled: !open, onclick: () => act(() => backend.printBadge(id), (m) => m) }, "Print badge"),
+      backend.desktop && h("button", { id: "print-badge", title: "Alt+P", disabled: !open, onclick: () => act(() => backend.printBadge(id), (m) => m) }, "Print badge"),
       h("button", { id: "resend", disabled: !open || !v.primary, title: v.primary ? "" : "Only the primary side sends the invitation.", onclick: () => act(() => backend.resend(id), "Invitation sent again.") }, "Resend"),
       h("button", { id: "cancel-invite", class: "danger", disabled: !["invited", "checked_in"].includes(v.status), onclick: () => { if (confirm(`Cancel ${v.visitor.name}'s visit?`)) void act(() => backend.cancel(id), "Visit cancelled."); } }, "Cancel visit"),
     ),
@@ -520,7 +520,7 @@ function drawDetail(r: CachedInvite) {
         h("label", {}, "Format", cardFormat),
         h("button", { type: "submit", id: "assign-card" }, "Assign card"),
       ),
-      h(
+      backend.desktop && h(
         "form",
         {
           id: "encode-form",
