@@ -66,9 +66,10 @@ fn launch(x: &Xvfb, dir: &std::path::Path) -> (Killed, Duration) {
     panic!("the app ended before its first screen");
 }
 
-/// Resident memory (MiB) of a process and all its descendants, and their proportional share
-/// (shared pages split between the processes that map them).
-fn memory(pid: u32) -> (f64, f64, usize) {
+/// Memory (MiB) of a process and all its descendants: resident (shared library pages counted in
+/// every process that maps them), proportional (shared pages split between those processes) and
+/// unique (pages no other process has).
+fn memory(pid: u32) -> (f64, f64, f64, usize) {
     let mut all = vec![pid];
     let mut i = 0;
     while i < all.len() {
@@ -100,7 +101,14 @@ fn memory(pid: u32) -> (f64, f64, usize) {
     };
     let rss = all.iter().map(|p| field(*p, "status", "VmRSS:")).sum();
     let pss = all.iter().map(|p| field(*p, "smaps_rollup", "Pss:")).sum();
-    (rss, pss, all.len())
+    let uss = all
+        .iter()
+        .map(|p| {
+            field(*p, "smaps_rollup", "Private_Clean:")
+                + field(*p, "smaps_rollup", "Private_Dirty:")
+        })
+        .sum();
+    (rss, pss, uss, all.len())
 }
 
 fn per_process(root: u32) -> Vec<(u32, String, f64)> {
@@ -182,12 +190,12 @@ fn start_up() {
 
 fn idle_memory(app: &Killed, what: &str) {
     std::thread::sleep(Duration::from_secs(10));
-    let (rss, pss, n) = memory(app.0.id());
+    let (rss, pss, uss, n) = memory(app.0.id());
     for (pid, name, rss) in per_process(app.0.id()) {
         println!("  {name} (pid {pid}): {rss:.0} MiB resident");
     }
     println!(
-        "idle memory 10 s after the first screen, {what}: {rss:.0} MiB resident over {n} processes (app + WebKit), {pss:.0} MiB proportional"
+        "idle memory 10 s after the first screen, {what}: {rss:.0} MiB resident over {n} processes (app + WebKit), {pss:.0} MiB proportional, {uss:.0} MiB unique"
     );
 }
 
