@@ -66,76 +66,61 @@ fn launch(x: &Xvfb, dir: &std::path::Path) -> (Killed, Duration) {
     panic!("the app ended before its first screen");
 }
 
-/// Memory (MiB) of a process and all its descendants: resident (shared library pages counted in
-/// every process that maps them), proportional (shared pages split between those processes) and
-/// unique (pages no other process has).
-fn memory(pid: u32) -> (f64, f64, f64, usize) {
-    let mut all = vec![pid];
+/// A process and all its descendants (the app starts WebKit's processes).
+fn family(root: u32) -> Vec<u32> {
+    let mut all = vec![root];
     let mut i = 0;
     while i < all.len() {
         for e in std::fs::read_dir("/proc").unwrap().flatten() {
             let Ok(p) = e.file_name().to_string_lossy().parse::<u32>() else {
                 continue;
             };
-            let stat = std::fs::read_to_string(e.path().join("stat")).unwrap_or_default();
-            let ppid = stat
-                .rsplit(')')
-                .next()
-                .and_then(|r| r.split_whitespace().nth(1))
-                .and_then(|p| p.parse::<u32>().ok());
-            if ppid == Some(all[i]) && !all.contains(&p) {
+            if field(p, "status", "PPid:") == Some(all[i] as f64) && !all.contains(&p) {
                 all.push(p);
             }
         }
         i += 1;
     }
-    let field = |p: u32, file: &str, key: &str| -> f64 {
-        std::fs::read_to_string(format!("/proc/{p}/{file}"))
-            .unwrap_or_default()
-            .lines()
-            .find(|l| l.starts_with(key))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-            / 1024.0
-    };
-    let rss = all.iter().map(|p| field(*p, "status", "VmRSS:")).sum();
-    let pss = all.iter().map(|p| field(*p, "smaps_rollup", "Pss:")).sum();
+    all
+}
+
+/// The number after `key` in /proc/PID/FILE.
+fn field(pid: u32, file: &str, key: &str) -> Option<f64> {
+    std::fs::read_to_string(format!("/proc/{pid}/{file}"))
+        .ok()?
+        .lines()
+        .find(|l| l.starts_with(key))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+}
+
+/// MiB of a kB field, 0 when the process is gone.
+fn mib(pid: u32, file: &str, key: &str) -> f64 {
+    field(pid, file, key).unwrap_or(0.0) / 1024.0
+}
+
+/// Memory (MiB) of a process and all its descendants: resident (shared library pages counted in
+/// every process that maps them), proportional (shared pages split between those processes) and
+/// unique (pages no other process has). Each process's own resident set is printed.
+fn memory(root: u32) -> (f64, f64, f64, usize) {
+    let all = family(root);
+    for p in &all {
+        let name = std::fs::read_to_string(format!("/proc/{p}/comm")).unwrap_or_default();
+        println!(
+            "  {} (pid {p}): {:.0} MiB resident",
+            name.trim(),
+            mib(*p, "status", "VmRSS:")
+        );
+    }
+    let rss = all.iter().map(|p| mib(*p, "status", "VmRSS:")).sum();
+    let pss = all.iter().map(|p| mib(*p, "smaps_rollup", "Pss:")).sum();
     let uss = all
         .iter()
         .map(|p| {
-            field(*p, "smaps_rollup", "Private_Clean:")
-                + field(*p, "smaps_rollup", "Private_Dirty:")
+            mib(*p, "smaps_rollup", "Private_Clean:") + mib(*p, "smaps_rollup", "Private_Dirty:")
         })
         .sum();
     (rss, pss, uss, all.len())
-}
-
-fn per_process(root: u32) -> Vec<(u32, String, f64)> {
-    let mut out = vec![];
-    for e in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(p) = e.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let status = std::fs::read_to_string(e.path().join("status")).unwrap_or_default();
-        let get = |k: &str| {
-            status
-                .lines()
-                .find(|l| l.starts_with(k))
-                .map(|l| l[k.len()..].trim().to_string())
-                .unwrap_or_default()
-        };
-        if p == root || get("PPid:") == root.to_string() {
-            let rss = get("VmRSS:")
-                .split_whitespace()
-                .next()
-                .and_then(|v| v.parse::<f64>().ok())
-                .unwrap_or(0.0)
-                / 1024.0;
-            out.push((p, get("Name:"), rss));
-        }
-    }
-    out
 }
 
 fn start_up() {
@@ -165,9 +150,7 @@ fn start_up() {
     // A desk of a shared portal, signed in before: the app starts on the console with today's
     // list, without a portal of its own.
     let w = World::new();
-    for i in 0..50 {
-        w.synced_pair(&format!("Morning Visitor {i:02}"));
-    }
+    w.synced_pairs(50, "Morning Visitor");
     let dir = tempfile::tempdir().unwrap();
     {
         let c = frontdesk_desk::Console::open(dir.path()).unwrap();
@@ -191,9 +174,6 @@ fn start_up() {
 fn idle_memory(app: &Killed, what: &str) {
     std::thread::sleep(Duration::from_secs(10));
     let (rss, pss, uss, n) = memory(app.0.id());
-    for (pid, name, rss) in per_process(app.0.id()) {
-        println!("  {name} (pid {pid}): {rss:.0} MiB resident");
-    }
     println!(
         "idle memory 10 s after the first screen, {what}: {rss:.0} MiB resident over {n} processes (app + WebKit), {pss:.0} MiB proportional, {uss:.0} MiB unique"
     );
@@ -201,9 +181,7 @@ fn idle_memory(app: &Killed, what: &str) {
 
 fn through_the_app() {
     let w = World::new();
-    let pairs: Vec<(String, String)> = (0..100)
-        .map(|i| w.synced_pair(&format!("Scan Visitor {i:03}")))
-        .collect();
+    let pairs = w.synced_pairs(100, "Scan Visitor");
     let desktop = Desktop::start();
     let app = desktop.open();
     app.type_into("#server-url", &w.s.base.replace("/api/v1", ""));

@@ -10,7 +10,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 use std::path::PathBuf;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::Instant;
 
 use frontdesk_core::{LocationSettings, Origin};
@@ -26,12 +26,12 @@ use tauri::{Manager, State};
 
 /// The console opens in the background (the built-in portal and the cache take a moment), so
 /// the window draws at once; commands wait for it.
-#[derive(Default)]
 struct Desk {
     console: Mutex<Option<Result<Arc<Console>, String>>>,
     ready: Condvar,
-    export_dir: Mutex<PathBuf>,
-    started: Mutex<Option<Instant>>,
+    /// Set once the app's folders are known (in `setup`).
+    export_dir: OnceLock<PathBuf>,
+    started: Instant,
 }
 
 impl Desk {
@@ -216,11 +216,7 @@ async fn save_location_settings(
 
 #[tauri::command]
 async fn export_csv(desk: Shared<'_>, origin: Option<Origin>) -> Answer<ExportedCsv> {
-    let dir = desk
-        .export_dir
-        .lock()
-        .map(|d| d.clone())
-        .unwrap_or_default();
+    let dir = desk.export_dir.get().cloned().unwrap_or_default();
     on(&desk, move |c| c.export_csv(origin, &dir)).await
 }
 
@@ -251,9 +247,7 @@ async fn print_badge(desk: Shared<'_>, id: String) -> Answer<String> {
 #[tauri::command]
 fn first_screen(desk: Shared<'_>) {
     if std::env::var_os("FRONTDESK_DESK_TIMING").is_some() {
-        if let Some(t) = desk.started.lock().ok().and_then(|s| *s) {
-            println!("first-screen {}", t.elapsed().as_millis());
-        }
+        println!("first-screen {}", desk.started.elapsed().as_millis());
     }
 }
 
@@ -279,10 +273,12 @@ fn keep_memory_small() {
 fn main() {
     let started = Instant::now();
     keep_memory_small();
-    let desk = Arc::new(Desk::default());
-    if let Ok(mut s) = desk.started.lock() {
-        *s = Some(started);
-    }
+    let desk = Arc::new(Desk {
+        console: Mutex::new(None),
+        ready: Condvar::new(),
+        export_dir: OnceLock::new(),
+        started,
+    });
     let for_setup = desk.clone();
     tauri::Builder::default()
         .manage(desk)
@@ -295,9 +291,7 @@ fn main() {
                 .map(PathBuf::from)
                 .or_else(|| app.path().download_dir().ok())
                 .unwrap_or_else(|| dir.join("exports"));
-            if let Ok(mut e) = for_setup.export_dir.lock() {
-                *e = exports;
-            }
+            let _ = for_setup.export_dir.set(exports);
             let desk = for_setup.clone();
             std::thread::Builder::new()
                 .name("desk-open".into())

@@ -21,9 +21,7 @@ fn sync_state(app: &App) -> String {
 #[test]
 fn offline_changes_survive_a_killed_app_and_apply_once_each() {
     let w = World::new();
-    let pairs: Vec<(String, String)> = (0..100)
-        .map(|i| w.synced_pair(&format!("Visitor {i:03}")))
-        .collect();
+    let pairs = w.synced_pairs(100, "Visitor");
     let link = Link::to(w.s.addr);
     let desktop = Desktop::start();
     let app = desktop.open();

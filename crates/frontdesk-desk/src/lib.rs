@@ -447,12 +447,11 @@ impl Console {
     pub fn state(&self) -> Result<DeskState> {
         let l = self.live()?;
         let st = &l.status;
-        let conflicts = l.desk.conflicts()?.len();
         Ok(DeskState {
             revision: l.desk.revision()?,
             online: st.online.load(Ordering::Relaxed),
             pending: l.desk.pending()? as u32,
-            conflicts: conflicts as u32,
+            conflicts: l.desk.conflict_count()? as u32,
             last_error: st.last_error.lock().ok().and_then(|e| e.clone()),
             printer: st
                 .printer
@@ -630,19 +629,7 @@ impl Console {
             &format!("/api/v1/buildings/{}/directory", l.session.portal_id),
             None,
         )?;
-        Ok(v.as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|e| DirectoryEntry {
-                        location_id: str_of(&e["location_id"]),
-                        location_name: str_of(&e["location_name"]),
-                        tenant_id: str_of(&e["tenant_id"]),
-                        tenant_name: str_of(&e["tenant_name"]),
-                        linked: e["linked"].as_bool().unwrap_or(false),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default())
+        serde_json::from_value(v).map_err(|e| DeskError::Local(e.to_string()))
     }
 
     pub fn create_invite(&self, invite: &NewInvite) -> Result<CreatedInvite> {

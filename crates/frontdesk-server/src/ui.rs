@@ -3,6 +3,11 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::ApiError;
+
 #[derive(Debug, Default)]
 pub struct UiAssets {
     files: HashMap<String, Vec<u8>>,
@@ -43,5 +48,53 @@ impl UiAssets {
 
     pub fn file(&self, name: &str) -> Option<Vec<u8>> {
         self.files.get(name).cloned()
+    }
+}
+
+impl UiAssets {
+    /// A page of the front end with its content security policy. Pages are never cached and
+    /// send no Referer: the visitor's page reads a secret from its own address.
+    pub fn page(&self, name: &str, csp: &'static str) -> Response {
+        match self.file(name) {
+            Some(html) => (
+                [
+                    (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                    (header::CACHE_CONTROL, "no-store"),
+                    (header::REFERRER_POLICY, "no-referrer"),
+                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                    (header::CONTENT_SECURITY_POLICY, csp),
+                ],
+                html,
+            )
+                .into_response(),
+            None => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "ui_not_built",
+                "The web front end has not been built. Run: scripts/build-ui (npm --prefix ui ci && npm --prefix ui run build)",
+            )
+            .into_response(),
+        }
+    }
+
+    /// A script or stylesheet of the front end (`dir` is its folder inside `ui/dist`); anything
+    /// else is not served.
+    pub fn asset(&self, dir: &str, file: &str, cache: &'static str) -> Response {
+        let content_type = match file.rsplit('.').next() {
+            Some("js") => "text/javascript; charset=utf-8",
+            Some("css") => "text/css; charset=utf-8",
+            _ => return StatusCode::NOT_FOUND.into_response(),
+        };
+        match self.file(&format!("{dir}{file}")) {
+            Some(body) => (
+                [
+                    (header::CONTENT_TYPE, content_type),
+                    (header::CACHE_CONTROL, cache),
+                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                ],
+                body,
+            )
+                .into_response(),
+            None => StatusCode::NOT_FOUND.into_response(),
+        }
     }
 }

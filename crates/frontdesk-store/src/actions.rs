@@ -246,7 +246,7 @@ pub fn location(tx: &dyn Tx, by: By<'_>, id: &str) -> Result<Location> {
 }
 
 /// A tenant location in the building, as a building desk picks it when inviting a visitor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DirectoryEntry {
     pub location_id: String,

@@ -326,6 +326,15 @@ impl SqlTx<'_> {
     fn exec(&self, sql: &str, p: impl rusqlite::Params) -> Result<usize> {
         Ok(self.conn.prepare_cached(sql)?.execute(p)?)
     }
+
+    /// The locations whose `column` (a fixed column name, never input) is `id`, by name.
+    fn locations_where(&self, column: &str, id: &str) -> Result<Vec<Location>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {LOCATION_COLS} FROM locations WHERE {column} = ?1 ORDER BY name"
+        ))?;
+        let rows = st.query_map([id], location_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
 }
 
 impl Tx for SqlTx<'_> {
@@ -463,19 +472,11 @@ impl Tx for SqlTx<'_> {
     }
 
     fn locations_of_tenant(&self, tenant_id: &str) -> Result<Vec<Location>> {
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {LOCATION_COLS} FROM locations WHERE tenant_id = ?1 ORDER BY name"
-        ))?;
-        let rows = st.query_map([tenant_id], location_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.locations_where("tenant_id", tenant_id)
     }
 
     fn locations_in_building(&self, building_id: &str) -> Result<Vec<Location>> {
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {LOCATION_COLS} FROM locations WHERE building_id = ?1 ORDER BY name"
-        ))?;
-        let rows = st.query_map([building_id], location_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.locations_where("building_id", building_id)
     }
 
     fn insert_location(&mut self, l: &Location) -> Result<()> {

@@ -73,9 +73,7 @@ fn search() {
 
 fn drain() {
     let w = common::World::new();
-    let pairs: Vec<(String, String)> = (0..500)
-        .map(|i| w.synced_pair(&format!("Visitor {i}")))
-        .collect();
+    let pairs = w.synced_pairs(500, "Visitor");
     let dir = tempfile::tempdir().unwrap();
     // Offline: the desk points at a closed port while it records.
     let path = dir.path().join("desk.db");

@@ -250,6 +250,11 @@ impl Desk {
         self.cache.conflicts()
     }
 
+    /// How many changes the server did not apply: the status bar's count.
+    pub fn conflict_count(&self) -> Result<usize> {
+        self.cache.conflict_count()
+    }
+
     pub fn invite(&self, id: &str) -> Result<Option<CachedInvite>> {
         self.cache.invite(id)
     }

@@ -16,9 +16,7 @@ use serde_json::json;
 #[test]
 fn two_hundred_offline_changes_apply_once_each_and_conflicts_are_kept() {
     let w = World::new();
-    let pairs: Vec<(String, String)> = (0..100)
-        .map(|i| w.synced_pair(&format!("Visitor {i:03}")))
-        .collect();
+    let pairs = w.synced_pairs(100, "Visitor");
     let link = Link::to(w.s.addr);
     let dir = tempfile::tempdir().unwrap();
     let desk = Desk::open(dir.path().join("desk.db"), &link.url, &w.building_desk).unwrap();

@@ -2,7 +2,7 @@
 //! and what staff may see of what the visitor gave.
 
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use frontdesk_core::flow::Flow;
@@ -87,54 +87,15 @@ pub async fn preview(
     ))
 }
 
-/// The page is the same for every link; it reads the secret from its own address. The secret
-/// must not leak through the Referer header or a shared cache.
+/// The page is the same for every link; it reads the secret from its own address.
 pub async fn page(State(st): State<AppState>) -> Response {
-    match st.ui.file("register.html") {
-        Some(html) => (
-            [
-                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-                (header::CACHE_CONTROL, "no-store"),
-                (header::REFERRER_POLICY, "no-referrer"),
-                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-                (
-                    header::CONTENT_SECURITY_POLICY,
-                    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; \
-                     object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
-                ),
-            ],
-            html,
-        )
-            .into_response(),
-        None => ui_missing(),
-    }
+    st.ui.page(
+        "register.html",
+        "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; \
+         object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+    )
 }
 
 pub async fn asset(State(st): State<AppState>, Path(file): Path<String>) -> Response {
-    let content_type = match file.rsplit('.').next() {
-        Some("js") => "text/javascript; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        _ => return StatusCode::NOT_FOUND.into_response(),
-    };
-    match st.ui.file(&file) {
-        Some(body) => (
-            [
-                (header::CONTENT_TYPE, content_type),
-                (header::CACHE_CONTROL, "public, max-age=300"),
-                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-            ],
-            body,
-        )
-            .into_response(),
-        None => StatusCode::NOT_FOUND.into_response(),
-    }
-}
-
-fn ui_missing() -> Response {
-    ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "ui_not_built",
-        "The visitor page has not been built. Run: npm --prefix ui ci && npm --prefix ui run build",
-    )
-    .into_response()
+    st.ui.asset("", &file, "public, max-age=300")
 }

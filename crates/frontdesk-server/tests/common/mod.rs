@@ -455,6 +455,13 @@ impl World {
         )
     }
 
+    /// `n` synced pairs for visitors "`name` 000", "`name` 001", …
+    pub fn synced_pairs(&self, n: usize, name: &str) -> Vec<(String, String)> {
+        (0..n)
+            .map(|i| self.synced_pair(&format!("{name} {i:03}")))
+            .collect()
+    }
+
     /// A tenant-created invite at Acme (forward-synced to the building); the creation answer.
     pub fn tenant_invite(&self, name: &str) -> Value {
         let mut body = self.invite_body(&self.acme_loc, name);
