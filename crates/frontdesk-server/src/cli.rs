@@ -68,6 +68,55 @@ pub struct Args {
     /// Seed a demo building with three tenants in every sync state, and print their logins.
     #[arg(long)]
     pub demo: bool,
+
+    /// A session not used for this many hours ends (a desk's sync keeps its own in use).
+    #[arg(long, env = "FRONTDESK_SESSION_IDLE_HOURS", default_value_t = 72, value_parser = clap::value_parser!(u32).range(1..))]
+    pub session_idle_hours: u32,
+
+    /// No session lasts longer than this many days from sign-in.
+    #[arg(long, env = "FRONTDESK_SESSION_MAX_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub session_max_days: u32,
+
+    /// Seconds a client has to send a request's headers; also how long an idle connection stays.
+    #[arg(long, env = "FRONTDESK_HEADER_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_secs: u64,
+
+    /// Seconds to send a request and get its answer (120 s is allowed for a registration with its
+    /// photo; streamed answers are not limited by this).
+    #[arg(long, env = "FRONTDESK_REQUEST_TIMEOUT_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout_secs: u64,
+
+    /// Seconds a response may wait for a client that has stopped reading it.
+    #[arg(long, env = "FRONTDESK_STALLED_WRITE_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub stalled_write_secs: u64,
+
+    /// Open event streams allowed per session, and in all.
+    #[arg(long, env = "FRONTDESK_MAX_STREAMS_PER_SESSION", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_streams_per_session: u64,
+
+    #[arg(long, env = "FRONTDESK_MAX_STREAMS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_streams: u64,
+}
+
+impl Args {
+    pub fn limits(&self) -> crate::Limits {
+        use std::time::Duration;
+        crate::Limits {
+            header_read: Duration::from_secs(self.header_timeout_secs),
+            request: Duration::from_secs(self.request_timeout_secs),
+            upload: Duration::from_secs(self.request_timeout_secs.max(120)),
+            stalled_write: Duration::from_secs(self.stalled_write_secs),
+            streams_per_session: self.max_streams_per_session as usize,
+            streams_total: self.max_streams as usize,
+        }
+    }
+
+    pub fn session_policy(&self) -> crate::SessionPolicy {
+        crate::SessionPolicy {
+            idle: chrono::Duration::hours(self.session_idle_hours.into()),
+            lifetime: chrono::Duration::days(self.session_max_days.into()),
+        }
+    }
 }
 
 pub fn default_db_path() -> PathBuf {
@@ -133,7 +182,9 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             }
         }
     }
-    let state = AppState::new(store, clock);
+    let state = AppState::new(store, clock)
+        .with_limits(args.limits())
+        .with_sessions(args.session_policy());
     let mut delivery = crate::delivery::DeliveryConfig::new(public_url);
     delivery.smtp_url = args.smtp_url.clone();
     delivery.mail_from = args.mail_from.clone();

@@ -89,7 +89,7 @@ pub fn seed(store: &SqliteStore, now: Timestamp) -> Result<Vec<DemoLogin>> {
             let u = tx
                 .user_by_email(&l.email)?
                 .ok_or_else(|| StoreError::Backend(format!("demo user {} missing", l.email)))?;
-            tx.set_password_hash(&u.id, h)?;
+            tx.set_password_hash(&u.id, h, None)?;
         }
         Ok(())
     })?;

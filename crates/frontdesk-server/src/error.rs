@@ -15,6 +15,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Sent as `Retry-After` (whole seconds, rounded up) with a 429 or 503.
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl ApiError {
@@ -23,7 +25,24 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
+    }
+
+    pub fn retry_after(mut self, wait: std::time::Duration) -> Self {
+        self.retry_after = Some(wait);
+        self
+    }
+
+    /// Too many attempts: wait `wait` before the next one.
+    pub fn throttled(wait: std::time::Duration) -> Self {
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            format!("Too many failed sign-ins. Wait {secs} s and try again; check the email and password first."),
+        )
+        .retry_after(wait)
     }
 
     pub fn unauthorized() -> Self {
@@ -136,6 +155,14 @@ impl IntoResponse for ApiError {
             error["message"] = json!(CARD_SYNC_BLOCKED_PROMPT);
             error["choices"] = json!(["save", "cancel"]);
         }
-        (self.status, Json(json!({ "error": error }))).into_response()
+        let mut response = (self.status, Json(json!({ "error": error }))).into_response();
+        if let Some(wait) = self.retry_after {
+            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(secs.max(1)),
+            );
+        }
+        response
     }
 }

@@ -11,7 +11,10 @@ pub mod cli;
 pub mod delivery;
 pub mod demo;
 pub mod error;
+pub mod net;
 mod routes;
+pub mod streams;
+pub mod throttle;
 pub mod ui;
 
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -24,6 +27,8 @@ use frontdesk_store::{SqliteStore, Tx};
 use tokio::sync::watch;
 
 pub use error::ApiError;
+pub use frontdesk_core::session::SessionPolicy;
+pub use net::{serve_app, Limits};
 pub use routes::router;
 
 /// Request bodies above this are refused with 413 before they are parsed.
@@ -56,7 +61,17 @@ pub struct AppState {
     changed: Arc<watch::Sender<u64>>,
     /// Set when the server shuts down, so long-lived change streams end and let it.
     closing: Arc<watch::Sender<bool>>,
+    /// Bumped whenever sessions end (sign-out, disable, password change), so the event streams
+    /// of an ended session notice within moments.
+    sessions_ended: Arc<watch::Sender<u64>>,
     pub ui: Arc<ui::UiAssets>,
+    pub limits: Arc<Limits>,
+    pub sessions: SessionPolicy,
+    pub throttle: Arc<throttle::LoginThrottle>,
+    /// Password hashing is deliberately slow (argon2, 19 MiB): at most this many at once, so a
+    /// sign-in storm leaves cores for everyone else.
+    hashing: Arc<tokio::sync::Semaphore>,
+    pub streams: Arc<streams::OpenStreams>,
 }
 
 impl AppState {
@@ -66,7 +81,46 @@ impl AppState {
             clock,
             changed: Arc::new(watch::channel(0).0),
             closing: Arc::new(watch::channel(false).0),
+            sessions_ended: Arc::new(watch::channel(0).0),
             ui: Arc::new(ui::UiAssets::load(&ui::UiAssets::default_dir())),
+            limits: Arc::new(Limits::default()),
+            sessions: SessionPolicy::default(),
+            throttle: Arc::default(),
+            hashing: Arc::new(tokio::sync::Semaphore::new(hashing_permits())),
+            streams: Arc::default(),
+        }
+    }
+
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = Arc::new(limits);
+        self
+    }
+
+    pub fn with_sessions(mut self, policy: SessionPolicy) -> Self {
+        self.sessions = policy;
+        self
+    }
+
+    /// Tell open event streams that sessions have ended; each checks its own.
+    pub fn notify_sessions_ended(&self) {
+        self.sessions_ended.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    pub fn sessions_ended(&self) -> watch::Receiver<u64> {
+        self.sessions_ended.subscribe()
+    }
+
+    /// A turn at password hashing; 503 when the queue has not moved for 5 s.
+    pub async fn hashing_turn(&self) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
+        match tokio::time::timeout(std::time::Duration::from_secs(5), self.hashing.acquire()).await
+        {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(ApiError::new(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "The service is busy signing people in. Try again in a few seconds.",
+            )
+            .retry_after(std::time::Duration::from_secs(2))),
         }
     }
 
@@ -123,17 +177,20 @@ impl AppState {
     }
 }
 
+/// One core is left to everything else; with one core, hashing still gets one turn at a time.
+fn hashing_permits() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get().saturating_sub(1))
+        .unwrap_or(1)
+        .max(1)
+}
+
 /// Serve the API on an already bound listener until `shutdown` resolves.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let closing = state.closing.clone();
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            closing.send_replace(true);
-        })
-        .await
+    let app = router(state.clone());
+    serve_app(listener, state, app, shutdown).await
 }

@@ -462,3 +462,63 @@ fn users_are_created_only_inside_the_creators_scope_and_passwords_are_hashed() {
     assert_eq!(w.s.get(&t1, "/me").status, 401);
     w.s.get(&t2, "/me").ok();
 }
+
+#[test]
+fn a_tenant_admin_opens_locations_only_in_buildings_that_admitted_the_tenant() {
+    let w = World::new();
+    let directory = |w: &World| {
+        w.s.get(
+            &w.building_admin,
+            &format!("/buildings/{}/directory", w.building),
+        )
+        .ok()
+    };
+    let before = (directory(&w), w.s.last_seq());
+    // Cobalt is in no building's tenant list; Acme is not in Quay House's.
+    for (token, tenant, building) in [
+        (&w.cobalt_admin, &w.cobalt, &w.building),
+        (&w.acme_admin, &w.acme, &w.other_building),
+    ] {
+        w.s.post(
+            token,
+            &format!("/tenants/{tenant}/locations"),
+            json!({"name": "Pop-up office", "building_id": building}),
+        )
+        .refused(404, "not_found");
+    }
+    assert_eq!(
+        (directory(&w), w.s.last_seq()),
+        before,
+        "a refusal writes nothing"
+    );
+    let quay: Value =
+        w.s.get(
+            &w.other_building_admin,
+            &format!("/buildings/{}/directory", w.other_building),
+        )
+        .ok();
+    assert!(!quay.to_string().contains("Pop-up office"));
+
+    // Once the building lists the tenant, its admin may.
+    w.s.post(
+        &w.building_admin,
+        &format!("/buildings/{}/tenant-links", w.building),
+        json!({"tenant_id": w.cobalt}),
+    )
+    .ok();
+    let l =
+        w.s.post(
+            &w.cobalt_admin,
+            &format!("/tenants/{}/locations", w.cobalt),
+            json!({"name": "Cobalt annex", "building_id": w.building}),
+        )
+        .ok();
+    assert_eq!(l["building_id"], json!(w.building));
+    // The operator places any tenant anywhere (setting up a building before its tenant list).
+    w.s.post(
+        &w.admin,
+        &format!("/tenants/{}/locations", w.acme),
+        json!({"name": "Acme at the quay", "building_id": w.other_building}),
+    )
+    .ok();
+}

@@ -180,13 +180,21 @@ fn check_pair(b: &Value, t: &Value, m: &Model) -> Result<(), TestCaseError> {
         "valid_from",
         "valid_to",
         "visitor",
-        "profile",
-        "profile_id",
         "host_name",
         "origin",
     ] {
         prop_assert_eq!(&b[f], &t[f], "the pair disagrees on {}", f);
     }
+    // Each side keeps its own organisation's record of the person, with the same details.
+    for f in ["name", "email", "mobile", "company", "updated_at"] {
+        prop_assert_eq!(
+            &b["profile"][f],
+            &t["profile"][f],
+            "the profiles disagree on {}",
+            f
+        );
+    }
+    prop_assert_ne!(&b["profile_id"], &t["profile_id"]);
     prop_assert_eq!(b["status"].as_str().unwrap(), m.status);
     prop_assert_eq!(b["linked_invite_id"].as_str(), t["id"].as_str());
     prop_assert_eq!(t["linked_invite_id"].as_str(), b["id"].as_str());

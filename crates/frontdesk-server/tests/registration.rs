@@ -143,8 +143,20 @@ fn one_submission_checks_in_both_and_keeps_each_sides_answers() {
     w.s.get(&w.blue_admin, &format!("/invites/{t}/registration"))
         .refused(404, "not_found");
 
-    // The link works once.
+    // The link works once; afterwards it opens nothing, and shows nothing of the visit to
+    // whoever holds it now (a forwarded email, a shared phone).
     submit(&w, &token, &good(&photo(64))).refused(409, "already_registered");
+    let used = open(&w, &token);
+    used.refused(409, "already_registered");
+    for personal in [
+        "Ada", "King", "Lovelace", "example", "+44", "Grace", "Harbour", "Acme",
+    ] {
+        assert!(!used.text.contains(personal), "{personal} in {}", used.text);
+    }
+    // Still so once the visitor has arrived.
+    w.s.post(&w.acme_desk, &format!("/invites/{t}/arrive"), json!({}))
+        .ok();
+    open(&w, &token).refused(409, "already_registered");
     let log =
         w.s.get(&w.acme_admin, &format!("/invites/{t}/activity"))
             .ok();

@@ -45,15 +45,13 @@ fn a_building_invite_for_a_synced_tenant_gets_a_linked_copy() {
         Some(w.acme_type.as_str()),
         "the mapped type"
     );
-    for f in [
-        "visitor",
-        "valid_from",
-        "valid_to",
-        "host_name",
-        "status",
-        "profile_id",
-    ] {
+    for f in ["visitor", "valid_from", "valid_to", "host_name", "status"] {
         assert_eq!(copy[f], b[f], "{f} differs");
+    }
+    // The same person, in the tenant's own record of them.
+    assert_ne!(copy["profile_id"], b["profile_id"]);
+    for f in ["name", "email", "mobile", "company"] {
+        assert_eq!(copy["profile"][f], b["profile"][f], "profile {f} differs");
     }
     // The tenant sees its copy, never the building's own invite.
     w.s.get(&w.acme_admin, &format!("/invites/{}", id(b)))

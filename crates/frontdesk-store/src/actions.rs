@@ -125,6 +125,7 @@ pub fn create_user(
         tenant_id: req.tenant_id,
         location_id: req.location_id,
         created_at: by.now,
+        disabled_at: None,
     };
     tx.insert_user(&user)?;
     Ok(user)
@@ -193,6 +194,13 @@ pub fn create_location(
     require(by.actor.administers_tenant(tenant_id), false, "tenant")?;
     tx.building(building_id)?
         .ok_or(DomainError::NotFound("building"))?;
+    // A location puts the tenant in the building's directory and under its card numbers, so a
+    // tenant admin may only open one where the building has admitted the tenant (an active link
+    // in its tenant list). The operator (platform admin) places tenants anywhere, linked or not.
+    // To a tenant admin, a building that has not admitted the tenant is not there at all.
+    if !by.actor.is_platform_admin() && !tx.tenant_link_active(building_id, tenant_id)? {
+        return Err(DomainError::NotFound("building").into());
+    }
     let l = Location {
         id: new_id(),
         tenant_id: tenant_id.into(),
@@ -636,11 +644,18 @@ pub fn create_invite(
         }
     };
 
-    let owner = match origin {
-        Origin::Building => format!("building:{}", location.building_id),
-        Origin::Tenant => format!("tenant:{}", location.tenant_id),
+    let profile = upsert_profile(tx, &profile_owner(portal, &location), &visitor, by.now)?;
+    // The copy's person is its own organisation's record of them, never the primary side's:
+    // another tenant invited the same person must not see, or edit, what this tenant keeps.
+    let copy_profile = match &copy_portal {
+        Some(p) => Some(upsert_profile(
+            tx,
+            &profile_owner(p, &location),
+            &visitor,
+            by.now,
+        )?),
+        None => None,
     };
-    let profile = upsert_profile(tx, &owner, &visitor, by.now)?;
     let primary_id = new_id();
     let copy_id = copy_portal.as_ref().map(|_| new_id());
     let primary = Invite {
@@ -673,6 +688,7 @@ pub fn create_invite(
         primary: false,
         linked_invite_id: Some(primary_id.clone()),
         visitor_type_id: copy_type,
+        profile_id: copy_profile.map(|p| p.id).unwrap_or_default(),
         ..primary.clone()
     });
     tx.insert_invite(&primary)?;
@@ -700,6 +716,15 @@ pub fn create_invite(
         sync,
         notification,
     })
+}
+
+/// The organisation whose record of the person an invite in `portal` uses: the building's for
+/// an invite in the Building Portal, the tenant's for one in a location's portal.
+fn profile_owner(portal: &Portal, location: &Location) -> String {
+    match portal.kind {
+        PortalKind::Building => format!("building:{}", location.building_id),
+        PortalKind::Location => format!("tenant:{}", location.tenant_id),
+    }
 }
 
 fn upsert_profile(tx: &mut dyn Tx, owner: &str, v: &Visitor, now: Timestamp) -> Result<Profile> {
@@ -847,7 +872,7 @@ pub fn update_visitor(
         )
         .into());
     }
-    let mut profile = tx
+    let profile = tx
         .profile(&a.profile_id)?
         .ok_or_else(|| crate::StoreError::Backend("invite without profile".into()))?;
     let base = match patch.scope {
@@ -873,12 +898,7 @@ pub fn update_visitor(
         pick(&patch.mobile, &base.mobile).as_deref(),
         pick(&patch.company, &base.company).as_deref(),
     )?;
-    profile.name = v.name.clone();
-    profile.email = v.email.clone();
-    profile.mobile = v.mobile.clone();
-    profile.company = v.company.clone();
-    profile.updated_at = by.now;
-    tx.save_profile(&profile)?;
+    save_pair_profiles(tx, &a, b.as_ref(), &v, by.now)?;
     let scope = match patch.scope {
         VisitorUpdateScope::Profile => "profile",
         VisitorUpdateScope::InviteAndProfile => {
@@ -898,6 +918,29 @@ pub fn update_visitor(
         json!({ "scope": scope }),
     )?;
     InviteView::load(tx, a, by.now)
+}
+
+/// Write the person's details into the profile of each side of a pair: each side's own
+/// organisation's record, so the change shows in both portals and nowhere else.
+pub(crate) fn save_pair_profiles(
+    tx: &mut dyn Tx,
+    a: &Invite,
+    b: Option<&Invite>,
+    v: &Visitor,
+    now: Timestamp,
+) -> Result<()> {
+    for id in std::iter::once(&a.profile_id).chain(b.map(|b| &b.profile_id)) {
+        let mut p = tx
+            .profile(id)?
+            .ok_or_else(|| crate::StoreError::Backend(format!("profile {id} missing")))?;
+        p.name = v.name.clone();
+        p.email = v.email.clone();
+        p.mobile = v.mobile.clone();
+        p.company = v.company.clone();
+        p.updated_at = now;
+        tx.save_profile(&p)?;
+    }
+    Ok(())
 }
 
 pub fn change_validity(
@@ -1210,6 +1253,7 @@ pub fn ensure_platform_admin(
         tenant_id: None,
         location_id: None,
         created_at: now,
+        disabled_at: None,
     })?;
     Ok(true)
 }

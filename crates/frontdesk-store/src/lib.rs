@@ -10,6 +10,7 @@
 //! - [`queries`] are the read models: visitor logs, the summary widget, CSV export, the activity
 //!   report, the change feed and the notification list.
 
+pub mod accounts;
 pub mod actions;
 pub mod desk;
 mod outbox;
@@ -60,6 +61,18 @@ pub struct UserRecord {
     pub tenant_id: Option<String>,
     pub location_id: Option<String>,
     pub created_at: Timestamp,
+    /// Set while an admin has disabled the user: no sign-in, no session.
+    pub disabled_at: Option<Timestamp>,
+}
+
+/// A signed-in session and its user. Whether it is still live is the session policy's call
+/// ([`frontdesk_core::session::SessionPolicy`]), not the storage's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub user: UserRecord,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    pub expires_at: Timestamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -182,9 +195,17 @@ pub struct NdaAcceptance {
 /// transaction open from the first call to commit; the caller never sees SQL.
 pub trait Tx {
     fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>>;
-    fn user_by_session(&self, token_hash: &[u8], now: Timestamp) -> Result<Option<UserRecord>>;
+    fn user(&self, id: &str) -> Result<Option<UserRecord>>;
     fn insert_user(&mut self, user: &UserRecord) -> Result<()>;
-    fn set_password_hash(&mut self, user_id: &str, hash: &str) -> Result<()>;
+    /// Also ends the user's sessions, all but `keep` (the session that changed the password).
+    fn set_password_hash(&mut self, user_id: &str, hash: &str, keep: Option<&[u8]>) -> Result<()>;
+    fn set_user_disabled(&mut self, user_id: &str, at: Option<Timestamp>) -> Result<()>;
+    fn session(&self, token_hash: &[u8]) -> Result<Option<SessionRecord>>;
+    fn touch_session(&mut self, token_hash: &[u8], now: Timestamp) -> Result<()>;
+    /// Ends every session of the user except `keep`; returns how many ended.
+    fn delete_sessions_of(&mut self, user_id: &str, keep: Option<&[u8]>) -> Result<usize>;
+    /// Deletes sessions past their absolute end or not used since `idle_since`.
+    fn purge_sessions(&mut self, now: Timestamp, idle_since: Timestamp) -> Result<usize>;
     fn insert_session(
         &mut self,
         token_hash: &[u8],

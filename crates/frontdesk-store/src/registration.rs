@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::actions::{self, By};
-use crate::{secret_hash, NdaAcceptance, Result, StoreError, Tx};
+use crate::{secret_hash, NdaAcceptance, Result, Tx};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct VisitorFields {
@@ -83,7 +83,16 @@ fn resolve(tx: &dyn Tx, token: &str, now: Timestamp) -> Result<(Sides, Flow)> {
             )
             .into())
         }
-        _ => {}
+        // A used link opens nothing more: whoever holds it (a forwarded email, a shared phone)
+        // learns no name, email, mobile or host from it.
+        InviteStatus::CheckedIn | InviteStatus::Arrived => {
+            return Err(DomainError::conflict(
+                "already_registered",
+                "You have already registered for this visit. Nothing more to do: show your QR code at the front desk.",
+            )
+            .into())
+        }
+        InviteStatus::Invited => {}
     }
     let sides = Sides { primary, other };
     let vt = |kind| -> Result<_> {
@@ -158,13 +167,6 @@ pub struct Submitted {
 /// NDA with that side, and the photo once for the visit.
 pub fn submit(tx: &mut dyn Tx, token: &str, now: Timestamp, sub: Submission) -> Result<Submitted> {
     let (sides, flow) = resolve(tx, token, now)?;
-    if sides.primary.status_at(now) != InviteStatus::Invited {
-        return Err(DomainError::conflict(
-            "already_registered",
-            "You have already registered for this visit. Nothing more to do: show your QR code at the front desk.",
-        )
-        .into());
-    }
     let current = &sides.primary.visitor;
     let visitor = validate::visitor(
         &sub.visitor.name,
@@ -250,14 +252,7 @@ fn update_details(
     v: &Visitor,
     now: Timestamp,
 ) -> Result<()> {
-    let mut profile = tx
-        .profile(&a.profile_id)?
-        .ok_or_else(|| StoreError::Backend("invite without profile".into()))?;
-    profile.name = v.name.clone();
-    profile.email = v.email.clone();
-    profile.mobile = v.mobile.clone();
-    profile.updated_at = now;
-    tx.save_profile(&profile)?;
+    actions::save_pair_profiles(tx, a, b.as_deref(), v, now)?;
     a.visitor = v.clone();
     if let Some(b) = b {
         b.visitor = v.clone();

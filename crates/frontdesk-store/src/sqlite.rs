@@ -13,7 +13,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
 
 use crate::{
     Building, Event, Location, MutationOutcome, NdaAcceptance, Notification, Profile, Registration,
-    Result, StoreError, StoredAnswer, Tenant, Tx, UserRecord,
+    Result, SessionRecord, StoreError, StoredAnswer, Tenant, Tx, UserRecord,
 };
 use frontdesk_core::flow::GivenAnswer;
 
@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_registration.sql"),
     include_str!("migrations/0003_mutations.sql"),
+    include_str!("migrations/0004_hardening.sql"),
 ];
 
 pub struct SqliteStore {
@@ -199,7 +200,7 @@ pub(crate) fn invite_from_row(r: &Row<'_>) -> rusqlite::Result<Invite> {
 }
 
 const USER_COLS: &str =
-    "id, email, password_hash, role, building_id, tenant_id, location_id, created_at";
+    "id, email, password_hash, role, building_id, tenant_id, location_id, created_at, disabled_at";
 
 fn user_from_row(r: &Row<'_>) -> rusqlite::Result<UserRecord> {
     let role: String = r.get(3)?;
@@ -212,6 +213,7 @@ fn user_from_row(r: &Row<'_>) -> rusqlite::Result<UserRecord> {
         tenant_id: r.get(5)?,
         location_id: r.get(6)?,
         created_at: ts(r.get(7)?),
+        disabled_at: ts_opt(r.get(8)?),
     })
 }
 
@@ -346,25 +348,70 @@ impl Tx for SqlTx<'_> {
         )
     }
 
-    fn user_by_session(&self, token_hash: &[u8], now: Timestamp) -> Result<Option<UserRecord>> {
+    fn session(&self, token_hash: &[u8]) -> Result<Option<SessionRecord>> {
         self.one(
             &format!(
-                "SELECT {} FROM sessions s JOIN users u ON u.id = s.user_id \
-                 WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+                "SELECT {}, s.created_at, s.last_seen_at, s.expires_at \
+                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1",
                 USER_COLS
                     .split(", ")
                     .map(|c| format!("u.{c}"))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
+            [token_hash],
+            |r| {
+                Ok(SessionRecord {
+                    user: user_from_row(r)?,
+                    created_at: ts(r.get(9)?),
+                    last_seen_at: ts(r.get(10)?),
+                    expires_at: ts(r.get(11)?),
+                })
+            },
+        )
+    }
+
+    fn touch_session(&mut self, token_hash: &[u8], now: Timestamp) -> Result<()> {
+        self.exec(
+            "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1",
             params![token_hash, micros(now)],
+        )?;
+        Ok(())
+    }
+
+    fn delete_sessions_of(&mut self, user_id: &str, keep: Option<&[u8]>) -> Result<usize> {
+        Ok(self.conn.execute(
+            "DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2",
+            params![user_id, keep],
+        )?)
+    }
+
+    fn purge_sessions(&mut self, now: Timestamp, idle_since: Timestamp) -> Result<usize> {
+        Ok(self.conn.execute(
+            "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at <= ?2",
+            params![micros(now), micros(idle_since)],
+        )?)
+    }
+
+    fn user(&self, id: &str) -> Result<Option<UserRecord>> {
+        self.one(
+            &format!("SELECT {USER_COLS} FROM users WHERE id = ?1"),
+            [id],
             user_from_row,
         )
     }
 
+    fn set_user_disabled(&mut self, id: &str, at: Option<Timestamp>) -> Result<()> {
+        self.exec(
+            "UPDATE users SET disabled_at = ?2 WHERE id = ?1",
+            params![id, at.map(micros)],
+        )?;
+        Ok(())
+    }
+
     fn insert_user(&mut self, u: &UserRecord) -> Result<()> {
         self.exec(
-            &format!("INSERT INTO users ({USER_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+            &format!("INSERT INTO users ({USER_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
             params![
                 u.id,
                 u.email,
@@ -373,19 +420,20 @@ impl Tx for SqlTx<'_> {
                 u.building_id,
                 u.tenant_id,
                 u.location_id,
-                micros(u.created_at)
+                micros(u.created_at),
+                u.disabled_at.map(micros)
             ],
         )?;
         Ok(())
     }
 
-    fn set_password_hash(&mut self, user_id: &str, hash: &str) -> Result<()> {
+    fn set_password_hash(&mut self, user_id: &str, hash: &str, keep: Option<&[u8]>) -> Result<()> {
         self.exec(
             "UPDATE users SET password_hash = ?2 WHERE id = ?1",
             params![user_id, hash],
         )?;
-        // A new password ends every session made with the old one.
-        self.exec("DELETE FROM sessions WHERE user_id = ?1", [user_id])?;
+        // A new password ends every session made with the old one (but the one changing it).
+        self.delete_sessions_of(user_id, keep)?;
         Ok(())
     }
 
@@ -397,7 +445,8 @@ impl Tx for SqlTx<'_> {
         expires: Timestamp,
     ) -> Result<()> {
         self.exec(
-            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
+             VALUES (?1, ?2, ?3, ?3, ?4)",
             params![token_hash, user_id, micros(now), micros(expires)],
         )?;
         Ok(())
@@ -990,5 +1039,61 @@ impl Tx for SqlTx<'_> {
             ],
         )?;
         Ok(self.conn.last_insert_rowid())
+    }
+}
+
+#[cfg(test)]
+mod migration_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// A database written before profiles were kept per organisation: both invites of a pair
+    /// point at the building's profile. After migrating, each invite has its own organisation's
+    /// copy of the person, and nothing is lost.
+    #[test]
+    fn shared_profiles_of_old_pairs_are_split_per_organisation() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        for (i, sql) in MIGRATIONS[..3].iter().enumerate() {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", (i + 1) as i64)
+                .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO buildings VALUES ('b1', 'Harbour Tower', 'Europe/London', 0);
+             INSERT INTO tenants VALUES ('t1', 'Acme', 0);
+             INSERT INTO locations VALUES ('l1', 't1', 'b1', 'Acme HQ', 1, 1, NULL, 1, 0);
+             INSERT INTO profiles VALUES ('p1', 'building:b1', 'Zoë Ødegård-李', 'zoe@example.no', '+47 400 00 000', 'Ørsted', 5);
+             INSERT INTO invites (id, portal_kind, portal_id, building_id, location_id, tenant_id, origin,
+                 is_primary, linked_invite_id, status, visitor_name, profile_id, host_name,
+                 valid_from, valid_to, created_at, created_by)
+             VALUES ('i1', 'building', 'b1', 'b1', 'l1', 't1', 'building', 1, 'i2', 'invited', 'Zoë', 'p1', 'Host', 0, 1, 0, 'u'),
+                    ('i2', 'location', 'l1', 'b1', 'l1', 't1', 'building', 0, 'i1', 'invited', 'Zoë', 'p1', 'Host', 0, 1, 0, 'u');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let profile_of = |invite: &str| -> (String, String, String, Option<String>) {
+            conn.query_row(
+                "SELECT p.id, p.owner, p.name, p.company FROM invites i JOIN profiles p ON p.id = i.profile_id WHERE i.id = ?1",
+                [invite],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap()
+        };
+        let (a, b) = (profile_of("i1"), profile_of("i2"));
+        assert_eq!(a.0, "p1", "the primary keeps its profile");
+        assert_eq!(a.1, "building:b1");
+        assert_ne!(b.0, "p1");
+        assert_eq!(b.1, "tenant:t1");
+        assert_eq!(
+            (&a.2, &a.3),
+            (&b.2, &b.3),
+            "the copy carries the same person"
+        );
+        assert!(uuid::Uuid::parse_str(&b.0).is_ok(), "{}", b.0);
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version as usize, MIGRATIONS.len());
     }
 }

@@ -53,6 +53,13 @@ export async function mountCheckinFlow(root: HTMLElement, backend: FlowBackend):
 
 function showProblem(root: HTMLElement, e: unknown) {
   const err = e instanceof ApiError ? e : new ApiError(0, "error", String(e));
+  if (err.code === "already_registered") {
+    // A used link: nothing went wrong, and the page shows no details of the visit to whoever
+    // holds the link now.
+    root.replaceChildren(h("section", { class: "card done" }, h("h1", { tabindex: -1 }, "You're already registered"), h("p", {}, err.message)));
+    root.querySelector("h1")?.focus();
+    return;
+  }
   const text =
     err.status === 404
       ? "This registration link is not valid. Open the whole link from your invitation, or ask your host to send it again."

@@ -1,13 +1,17 @@
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use std::time::Instant;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::Json;
 use frontdesk_core::Actor;
+use frontdesk_store::accounts::{self, AccountState};
 use frontdesk_store::actions::{self, NewUser};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::Body;
-use crate::auth::{self, Authed};
+use crate::auth::{self, Authed, LoginOutcome, SignedIn};
+use crate::net::ClientAddr;
 use crate::{ApiError, AppState};
 
 #[derive(Deserialize)]
@@ -25,37 +29,144 @@ fn user_json(a: &Actor) -> Value {
 
 pub async fn login(
     State(st): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Body(req): Body<Login>,
 ) -> Result<Json<Value>, ApiError> {
-    let now = st.clock.now();
-    let found = st
-        .blocking(move |s| auth::login(s, &req.email, &req.password, now))
+    let email = req.email.trim().to_lowercase();
+    // Checked before the password is hashed, and again once it is this attempt's turn: in a
+    // burst, the attempts queued behind a failure are refused without hashing.
+    let refuse = |wait| {
+        tracing::warn!(%addr, email = %email, wait_s = wait_secs(wait), "sign-in throttled");
+        ApiError::throttled(wait)
+    };
+    st.throttle
+        .check(&email, addr, Instant::now())
+        .map_err(refuse)?;
+    let _turn = st.hashing_turn().await?;
+    st.throttle
+        .check(&email, addr, Instant::now())
+        .map_err(refuse)?;
+    let (now, policy) = (st.clock.now(), st.sessions);
+    let who = email.clone();
+    let outcome = st
+        .blocking(move |s| auth::login(s, &who, &req.password, now, policy))
         .await?;
-    let (token, actor) = found.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
-            "The email or password is not correct.",
-        )
-    })?;
-    Ok(Json(json!({ "token": token, "user": user_json(&actor) })))
+    match outcome {
+        LoginOutcome::SignedIn { token, actor } => {
+            st.throttle.succeeded(&email, addr);
+            tracing::info!(%addr, user = %actor.user_id, "signed in");
+            Ok(Json(json!({ "token": token, "user": user_json(&actor) })))
+        }
+        LoginOutcome::Wrong => {
+            st.throttle.failed(&email, addr, Instant::now());
+            tracing::warn!(%addr, email = %email, "sign-in failed: wrong email or password");
+            Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "The email or password is not correct.",
+            ))
+        }
+        LoginOutcome::Disabled => {
+            tracing::warn!(%addr, email = %email, "sign-in refused: account disabled");
+            Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "account_disabled",
+                "This account has been disabled. Ask your administrator to enable it again.",
+            ))
+        }
+    }
 }
 
-pub async fn logout(
-    State(st): State<AppState>,
-    Authed(_): Authed,
-    headers: HeaderMap,
-) -> Result<StatusCode, ApiError> {
-    let token = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default()
-        .trim()
-        .to_string();
-    st.blocking(move |s| s.write(|tx| tx.delete_session(&auth::token_hash(&token))))
+fn wait_secs(wait: std::time::Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
+}
+
+pub async fn logout(State(st): State<AppState>, session: SignedIn) -> Result<StatusCode, ApiError> {
+    let hash = session.token_hash;
+    st.blocking(move |s| s.write(|tx| tx.delete_session(&hash)))
         .await?;
+    st.notify_sessions_ended();
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+/// A user changes their own password; every other session of theirs ends.
+pub async fn change_password(
+    State(st): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    session: SignedIn,
+    Body(req): Body<PasswordChange>,
+) -> Result<Json<Value>, ApiError> {
+    let email = session.actor.email.to_lowercase();
+    st.throttle
+        .check(&email, addr, Instant::now())
+        .map_err(ApiError::throttled)?;
+    let _turn = st.hashing_turn().await?;
+    let user_id = session.actor.user_id.clone();
+    let current = req.current_password;
+    let ok = st
+        .blocking(move |s| {
+            let user = s.read(|tx| tx.user(&user_id))?;
+            Ok(user.is_some_and(|u| auth::verify_password(&current, &u.password_hash)))
+        })
+        .await?;
+    if !ok {
+        st.throttle.failed(&email, addr, Instant::now());
+        tracing::warn!(%addr, email = %email, "password change refused: wrong current password");
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "invalid_credentials",
+            "The current password is not correct; the password was not changed.",
+        ));
+    }
+    let keep = session.token_hash;
+    let ended = st
+        .write(session.actor, move |tx, by| {
+            accounts::change_password(tx, by, &keep, &req.new_password, auth::hash_password)
+        })
+        .await?;
+    st.notify_sessions_ended();
+    Ok(Json(json!({ "other_sessions_ended": ended })))
+}
+
+pub async fn disable_user(
+    State(st): State<AppState>,
+    Authed(a): Authed,
+    Path(id): Path<String>,
+) -> Result<Json<AccountState>, ApiError> {
+    let out = st
+        .write(a, move |tx, by| accounts::disable_user(tx, by, &id))
+        .await?;
+    st.notify_sessions_ended();
+    Ok(Json(out))
+}
+
+pub async fn enable_user(
+    State(st): State<AppState>,
+    Authed(a): Authed,
+    Path(id): Path<String>,
+) -> Result<Json<AccountState>, ApiError> {
+    Ok(Json(
+        st.write(a, move |tx, by| accounts::enable_user(tx, by, &id))
+            .await?,
+    ))
+}
+
+pub async fn end_sessions(
+    State(st): State<AppState>,
+    Authed(a): Authed,
+    Path(id): Path<String>,
+) -> Result<Json<AccountState>, ApiError> {
+    let out = st
+        .write(a, move |tx, by| accounts::end_sessions(tx, by, &id))
+        .await?;
+    st.notify_sessions_ended();
+    Ok(Json(out))
 }
 
 pub async fn me(Authed(a): Authed) -> Json<Value> {

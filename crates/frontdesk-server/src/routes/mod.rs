@@ -28,7 +28,14 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/login", post(identity::login))
         .route("/auth/logout", post(identity::logout))
         .route("/me", get(identity::me))
+        .route("/me/password", put(identity::change_password))
         .route("/users", post(identity::create_user))
+        .route("/users/{id}/disable", post(identity::disable_user))
+        .route("/users/{id}/enable", post(identity::enable_user))
+        .route(
+            "/users/{id}/sessions",
+            axum::routing::delete(identity::end_sessions),
+        )
         .route("/buildings", post(places::create_building))
         .route("/buildings/{id}", get(places::building))
         .route("/tenants", post(places::create_tenant))
@@ -126,6 +133,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::net::request_deadline,
+        ))
         .with_state(state)
 }
 

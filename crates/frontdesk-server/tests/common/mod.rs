@@ -68,11 +68,25 @@ impl Server {
         Self::start_with(|_| None)
     }
 
+    /// Start with other limits than the defaults (short timeouts, few streams).
+    pub fn start_limited(limits: frontdesk_server::Limits) -> Self {
+        Self::launch(|_| None, limits)
+    }
+
     /// Start with the delivery worker configured from the server's own base URL.
     pub fn start_with(
         delivery: impl FnOnce(String) -> Option<frontdesk_server::delivery::DeliveryConfig>
             + Send
             + 'static,
+    ) -> Self {
+        Self::launch(delivery, frontdesk_server::Limits::default())
+    }
+
+    fn launch(
+        delivery: impl FnOnce(String) -> Option<frontdesk_server::delivery::DeliveryConfig>
+            + Send
+            + 'static,
+        limits: frontdesk_server::Limits,
     ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(dir.path().join("frontdesk.db")).unwrap();
@@ -87,7 +101,7 @@ impl Server {
                 )
             })
             .unwrap();
-        let state = AppState::new(store, Clock::default());
+        let state = AppState::new(store, Clock::default()).with_limits(limits);
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let st = state.clone();
