@@ -96,6 +96,34 @@ pub struct Args {
 
     #[arg(long, env = "FRONTDESK_MAX_STREAMS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_streams: u64,
+
+    /// Bearer token a Prometheus scraper sends to GET /metrics; without it /metrics is off.
+    #[arg(long, env = "FRONTDESK_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
+    /// Log lines as text for a terminal, or as JSON for a log collector.
+    #[arg(long, env = "FRONTDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Logs to stderr, filtered by `RUST_LOG` (default: this service's info and everyone's warnings).
+pub fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "frontdesk=info,frontdesk_server=info,warn".into());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => logs.init(),
+        // One JSON object a line, with the request's span (its id) on each.
+        LogFormat::Json => logs.json().with_current_span(true).init(),
+    }
 }
 
 impl Args {
@@ -184,7 +212,8 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     }
     let state = AppState::new(store, clock)
         .with_limits(args.limits())
-        .with_sessions(args.session_policy());
+        .with_sessions(args.session_policy())
+        .with_metrics_token(args.metrics_token.as_deref());
     let mut delivery = crate::delivery::DeliveryConfig::new(public_url);
     delivery.smtp_url = args.smtp_url.clone();
     delivery.mail_from = args.mail_from.clone();

@@ -12,6 +12,7 @@ pub mod delivery;
 pub mod demo;
 pub mod error;
 pub mod net;
+pub mod observe;
 mod routes;
 pub mod streams;
 pub mod throttle;
@@ -72,6 +73,9 @@ pub struct AppState {
     /// sign-in storm leaves cores for everyone else.
     hashing: Arc<tokio::sync::Semaphore>,
     pub streams: Arc<streams::OpenStreams>,
+    pub metrics: Arc<observe::Metrics>,
+    /// SHA-256 of the token a metrics scraper sends; `/metrics` is off without one.
+    pub metrics_token: Option<Vec<u8>>,
 }
 
 impl AppState {
@@ -88,7 +92,14 @@ impl AppState {
             throttle: Arc::default(),
             hashing: Arc::new(tokio::sync::Semaphore::new(hashing_permits())),
             streams: Arc::default(),
+            metrics: Arc::default(),
+            metrics_token: None,
         }
+    }
+
+    pub fn with_metrics_token(mut self, token: Option<&str>) -> Self {
+        self.metrics_token = token.map(auth::token_hash);
+        self
     }
 
     pub fn with_limits(mut self, limits: Limits) -> Self {

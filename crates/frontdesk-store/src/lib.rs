@@ -13,6 +13,7 @@
 pub mod accounts;
 pub mod actions;
 pub mod desk;
+pub mod health;
 mod outbox;
 pub mod queries;
 pub mod registration;

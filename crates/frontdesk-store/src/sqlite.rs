@@ -18,7 +18,7 @@ use crate::{
 use frontdesk_core::flow::GivenAnswer;
 
 /// Each entry moves the schema one version forward; the index + 1 is `PRAGMA user_version`.
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_registration.sql"),
     include_str!("migrations/0003_mutations.sql"),

@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use super::Body;
 use crate::auth::Authed;
+use crate::observe::PushOutcome;
 use crate::{ApiError, AppState};
 
 /// At most this many mutations in one push; a desk with more sends several.
@@ -41,5 +42,12 @@ pub async fn push(
         })
         .await?;
     st.notify_changed();
+    for r in &results {
+        st.metrics.pushed(match r.outcome.outcome.as_str() {
+            "applied" => PushOutcome::Applied,
+            "conflict" => PushOutcome::Conflict,
+            _ => PushOutcome::Refused,
+        });
+    }
     Ok(Json(json!({ "results": results })))
 }

@@ -37,6 +37,7 @@ pub async fn login(
     // burst, the attempts queued behind a failure are refused without hashing.
     let refuse = |wait| {
         tracing::warn!(%addr, email = %email, wait_s = wait_secs(wait), "sign-in throttled");
+        st.metrics.sign_in_throttled();
         ApiError::throttled(wait)
     };
     st.throttle
@@ -59,6 +60,7 @@ pub async fn login(
         }
         LoginOutcome::Wrong => {
             st.throttle.failed(&email, addr, Instant::now());
+            st.metrics.sign_in_failed();
             tracing::warn!(%addr, email = %email, "sign-in failed: wrong email or password");
             Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,

@@ -130,12 +130,20 @@ pub fn router(state: AppState) -> Router {
         .route("/desk", get(console::root))
         .route("/desk/", get(console::page))
         .route("/desk/{file}", get(console::asset))
+        .route("/healthz", get(crate::observe::healthz))
+        .route("/readyz", get(crate::observe::readyz))
+        .route("/metrics", get(crate::observe::metrics))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::net::request_deadline,
+        ))
+        // Outermost, so every answer (a 408 and a 413 too) is counted and carries its id.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::observe::trace_requests,
         ))
         .with_state(state)
 }
@@ -159,6 +167,10 @@ async fn refuse_announced_over(
 }
 
 async fn not_found() -> ApiError {
+    no_such_endpoint()
+}
+
+pub(crate) fn no_such_endpoint() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "not_found",

@@ -70,7 +70,12 @@ impl Server {
 
     /// Start with other limits than the defaults (short timeouts, few streams).
     pub fn start_limited(limits: frontdesk_server::Limits) -> Self {
-        Self::launch(|_| None, limits)
+        Self::start_configured(move |st| st.with_limits(limits))
+    }
+
+    /// Start with the service's state set up by `configure` (limits, session policy, tokens).
+    pub fn start_configured(configure: impl FnOnce(AppState) -> AppState) -> Self {
+        Self::launch(|_| None, configure)
     }
 
     /// Start with the delivery worker configured from the server's own base URL.
@@ -79,14 +84,14 @@ impl Server {
             + Send
             + 'static,
     ) -> Self {
-        Self::launch(delivery, frontdesk_server::Limits::default())
+        Self::launch(delivery, |st| st)
     }
 
     fn launch(
         delivery: impl FnOnce(String) -> Option<frontdesk_server::delivery::DeliveryConfig>
             + Send
             + 'static,
-        limits: frontdesk_server::Limits,
+        configure: impl FnOnce(AppState) -> AppState,
     ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(dir.path().join("frontdesk.db")).unwrap();
@@ -101,7 +106,7 @@ impl Server {
                 )
             })
             .unwrap();
-        let state = AppState::new(store, Clock::default()).with_limits(limits);
+        let state = configure(AppState::new(store, Clock::default()));
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let st = state.clone();

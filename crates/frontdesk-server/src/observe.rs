@@ -1,0 +1,277 @@
+//! What an operator sees of the service: a request id and a span on every request, liveness
+//! (`/healthz`) and readiness (`/readyz`), and Prometheus metrics (`/metrics`).
+//!
+//! The metrics are a handful of counters and histograms kept here rather than a metrics crate:
+//! the exposition format is a few lines of text, and the service has few series (one per route).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tracing::Instrument;
+
+use crate::{ApiError, AppState};
+
+/// Upper bounds of the latency buckets, in seconds.
+const BUCKETS: [f64; 11] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
+];
+
+#[derive(Default)]
+struct Latency {
+    buckets: [u64; BUCKETS.len()],
+    count: u64,
+    sum: f64,
+}
+
+#[derive(Default)]
+pub struct Metrics {
+    /// (method, route, status) → answers.
+    answers: Mutex<BTreeMap<(String, String, u16), u64>>,
+    /// (method, route) → latency.
+    latency: Mutex<BTreeMap<(String, String), Latency>>,
+    pushed: [AtomicU64; 3],
+    sign_ins_throttled: AtomicU64,
+    sign_ins_failed: AtomicU64,
+}
+
+/// What became of one change a desk pushed.
+#[derive(Debug, Clone, Copy)]
+pub enum PushOutcome {
+    Applied = 0,
+    Conflict = 1,
+    Refused = 2,
+}
+
+impl Metrics {
+    fn record(&self, method: &str, route: &str, status: u16, secs: f64) {
+        let mut answers = self.answers.lock().unwrap_or_else(|e| e.into_inner());
+        *answers
+            .entry((method.to_string(), route.to_string(), status))
+            .or_default() += 1;
+        drop(answers);
+        let mut latency = self.latency.lock().unwrap_or_else(|e| e.into_inner());
+        let l = latency
+            .entry((method.to_string(), route.to_string()))
+            .or_default();
+        l.count += 1;
+        l.sum += secs;
+        for (b, bound) in l.buckets.iter_mut().zip(BUCKETS) {
+            if secs <= bound {
+                *b += 1;
+            }
+        }
+    }
+
+    pub fn pushed(&self, outcome: PushOutcome) {
+        self.pushed[outcome as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn sign_in_failed(&self) {
+        self.sign_ins_failed.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn sign_in_throttled(&self) {
+        self.sign_ins_throttled.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The Prometheus text exposition (version 0.0.4).
+    fn render(&self, gauges: &Gauges) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# HELP frontdesk_http_requests_total Answers by method, route and status.\n\
+             # TYPE frontdesk_http_requests_total counter"
+        );
+        for ((method, route, status), n) in self
+            .answers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            let _ = writeln!(
+                out,
+                "frontdesk_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {n}",
+                escape(route)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP frontdesk_http_request_duration_seconds Time to answer, by method and route.\n\
+             # TYPE frontdesk_http_request_duration_seconds histogram"
+        );
+        for ((method, route), l) in self
+            .latency
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            let labels = format!("method=\"{method}\",route=\"{}\"", escape(route));
+            for (bound, n) in BUCKETS.iter().zip(l.buckets) {
+                let _ = writeln!(
+                    out,
+                    "frontdesk_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {n}"
+                );
+            }
+            let _ = writeln!(
+                out,
+                "frontdesk_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}\n\
+                 frontdesk_http_request_duration_seconds_sum{{{labels}}} {}\n\
+                 frontdesk_http_request_duration_seconds_count{{{labels}}} {}",
+                l.count, l.sum, l.count
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP frontdesk_desk_mutations_total Changes pushed by desks, by outcome.\n\
+             # TYPE frontdesk_desk_mutations_total counter"
+        );
+        for (i, outcome) in ["applied", "conflict", "refused"].iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "frontdesk_desk_mutations_total{{outcome=\"{outcome}\"}} {}",
+                self.pushed[i].load(Ordering::Relaxed)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP frontdesk_sign_ins_total Refused sign-ins: wrong credentials, or throttled before checking.\n\
+             # TYPE frontdesk_sign_ins_total counter\n\
+             frontdesk_sign_ins_total{{result=\"wrong\"}} {}\n\
+             frontdesk_sign_ins_total{{result=\"throttled\"}} {}",
+            self.sign_ins_failed.load(Ordering::Relaxed),
+            self.sign_ins_throttled.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            out,
+            "# HELP frontdesk_event_streams_open Open change streams.\n\
+             # TYPE frontdesk_event_streams_open gauge\n\
+             frontdesk_event_streams_open {}\n\
+             # HELP frontdesk_outbox_queued Messages waiting to be sent.\n\
+             # TYPE frontdesk_outbox_queued gauge\n\
+             frontdesk_outbox_queued {}\n\
+             # HELP frontdesk_outbox_oldest_age_seconds Age of the oldest message waiting to be sent (0 when none).\n\
+             # TYPE frontdesk_outbox_oldest_age_seconds gauge\n\
+             frontdesk_outbox_oldest_age_seconds {}",
+            gauges.streams, gauges.queued, gauges.oldest_age_secs
+        );
+        out
+    }
+}
+
+struct Gauges {
+    streams: usize,
+    queued: u64,
+    oldest_age_secs: f64,
+}
+
+fn escape(label: &str) -> String {
+    label.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+/// A request id the client may pass (`X-Request-Id`, for tying its own logs to ours), or a new one.
+fn request_id(req: &Request) -> String {
+    req.headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            (1..=64).contains(&v.len())
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+        })
+        .map(String::from)
+        .unwrap_or_else(|| uuid::Uuid::now_v7().simple().to_string())
+}
+
+/// Every request gets an id (echoed in `X-Request-Id`), a span carrying it, and its answer counted.
+pub async fn trace_requests(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let id = request_id(&req);
+    let method = req.method().as_str().to_string();
+    // The route pattern, not the path: ids must not make a series each.
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    let span = tracing::info_span!("request", id = %id, method = %method, route = %route);
+    let started = Instant::now();
+    let mut response = next.run(req).instrument(span.clone()).await;
+    let secs = started.elapsed().as_secs_f64();
+    let status = response.status().as_u16();
+    st.metrics.record(&method, &route, status, secs);
+    span.in_scope(|| {
+        if status >= 500 {
+            tracing::error!(status, ms = secs * 1000.0, "answered with a server error");
+        } else {
+            tracing::debug!(status, ms = secs * 1000.0, "answered");
+        }
+    });
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    response
+}
+
+/// Liveness: the process answers.
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers and its schema is this build's.
+pub async fn readyz(State(st): State<AppState>) -> Response {
+    match st.blocking(|s| s.schema_current()).await {
+        Ok(true) => "ready".into_response(),
+        Ok(false) => not_ready("The database's schema is not the one this build expects: run the matching version, or let it migrate."),
+        Err(_) => not_ready("The database does not answer."),
+    }
+}
+
+fn not_ready(why: &'static str) -> Response {
+    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "not_ready", why).into_response()
+}
+
+/// Prometheus metrics, for a scraper holding the operator's metrics token; 404 when none is set
+/// (the counts say how busy each tenant's building is, so they are not public).
+pub async fn metrics(State(st): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    let Some(expected) = st.metrics_token.as_deref() else {
+        return crate::routes::no_such_endpoint().into_response();
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| crate::auth::token_hash(t.trim()));
+    if given.as_deref() != Some(expected) {
+        return ApiError::unauthorized().into_response();
+    }
+    let backlog = st.blocking(|s| s.outbox_backlog()).await;
+    let now = st.clock.now();
+    let (queued, oldest_age_secs) = match backlog {
+        Ok(b) => (
+            b.queued,
+            b.oldest
+                .map(|t| (now - t).num_milliseconds().max(0) as f64 / 1000.0)
+                .unwrap_or(0.0),
+        ),
+        Err(_) => (0, 0.0),
+    };
+    let body = st.metrics.render(&Gauges {
+        streams: st.streams.count(),
+        queued,
+        oldest_age_secs,
+    });
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        body,
+    )
+        .into_response()
+}

@@ -1,0 +1,219 @@
+//! What an operator sees: liveness and readiness, a request id on every answer and in the logs,
+//! Prometheus metrics behind a token, and JSON logs from the binary.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::{Server, World, ADMIN_EMAIL, PASSWORD};
+use serde_json::{json, Value};
+
+fn get(url: &str, token: Option<&str>) -> reqwest::blocking::Response {
+    let mut r = reqwest::blocking::Client::new().get(url);
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    r.send().unwrap()
+}
+
+#[test]
+fn liveness_and_readiness() {
+    let s = Server::start();
+    let root = format!("http://{}", s.addr);
+    let live = get(&format!("{root}/healthz"), None);
+    assert_eq!(
+        (live.status().as_u16(), live.text().unwrap()),
+        (200, "ok".into())
+    );
+    let ready = get(&format!("{root}/readyz"), None);
+    assert_eq!(ready.status(), 200);
+    // A database migrated by a newer build is not this build's to serve.
+    rusqlite::Connection::open(s.dir.path().join("frontdesk.db"))
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let stale = get(&format!("{root}/readyz"), None);
+    assert_eq!(stale.status(), 503);
+    let body: Value = stale.json().unwrap();
+    assert_eq!(body["error"]["code"], "not_ready");
+    assert_eq!(get(&format!("{root}/healthz"), None).status(), 200);
+}
+
+#[test]
+fn every_answer_carries_a_request_id() {
+    let s = Server::start();
+    let http = reqwest::blocking::Client::new();
+    let fresh = http.get(format!("{}/health", s.base)).send().unwrap();
+    let id = fresh.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(id.len(), 32, "{id}");
+    let given = http
+        .get(format!("{}/no/such/thing", s.base))
+        .header("x-request-id", "desk-7.sync:42")
+        .send()
+        .unwrap();
+    assert_eq!(given.status(), 404);
+    assert_eq!(given.headers()["x-request-id"], "desk-7.sync:42");
+    // Not a header to smuggle anything through: anything odd is replaced.
+    let odd = http
+        .get(format!("{}/health", s.base))
+        .header("x-request-id", "a b<script>")
+        .send()
+        .unwrap();
+    assert_ne!(odd.headers()["x-request-id"], "a b<script>");
+}
+
+#[test]
+fn metrics_are_for_the_operator_and_count_what_happened() {
+    // Off unless the operator sets a token.
+    let plain = Server::start();
+    assert_eq!(
+        get(&format!("http://{}/metrics", plain.addr), None).status(),
+        404
+    );
+
+    let w = World::on(Server::start_configured(|st| {
+        st.with_metrics_token(Some("scrape-secret-0123456789"))
+    }));
+    let url = format!("http://{}/metrics", w.s.addr);
+    assert_eq!(get(&url, None).status(), 401);
+    assert_eq!(get(&url, Some("a guess")).status(), 401);
+
+    for _ in 0..3 {
+        w.s.get(&w.acme_desk, "/me").ok();
+    }
+    w.s.get(&w.acme_desk, "/invites/not-an-invite")
+        .refused(404, "not_found");
+    let (b, _) = w.synced_pair("Ifeoma Ụzọ");
+    let desk_push = json!({"mutations": [
+        {"id": "0190f0a0-0000-7000-8000-000000000001", "invite_id": b, "action": "arrive", "at": common::at(chrono::Duration::zero())},
+        {"id": "0190f0a0-0000-7000-8000-000000000002", "invite_id": b, "action": "arrive", "at": common::at(chrono::Duration::zero())},
+    ]});
+    w.s.post(&w.building_desk, "/mutations", desk_push).ok();
+    let _stream = reqwest::blocking::Client::builder()
+        .timeout(None)
+        .build()
+        .unwrap()
+        .get(format!("{}/changes/stream", w.s.base))
+        .bearer_auth(&w.acme_desk)
+        .send()
+        .unwrap();
+    w.s.request(
+        "POST",
+        "/auth/login",
+        None,
+        Some(&json!({"email": "desk@acme.test", "password": "wrong wrong wrong"})),
+    );
+
+    let r = get(&url, Some("scrape-secret-0123456789"));
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain; version=0.0.4"));
+    let text = r.text().unwrap();
+    let value = |series: &str| -> f64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(series)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {series} in\n{text}"))
+    };
+    assert!(
+        value(r#"frontdesk_http_requests_total{method="GET",route="/api/v1/me",status="200"}"#)
+            >= 3.0
+    );
+    // Routes, not paths: no series per id.
+    assert_eq!(
+        value(
+            r#"frontdesk_http_requests_total{method="GET",route="/api/v1/invites/{id}",status="404"}"#
+        ),
+        1.0
+    );
+    assert!(!text.contains("not-an-invite"));
+    assert!(
+        value(r#"frontdesk_http_request_duration_seconds_count{method="GET",route="/api/v1/me"}"#)
+            >= 3.0
+    );
+    assert_eq!(
+        value(r#"frontdesk_desk_mutations_total{outcome="applied"}"#),
+        1.0
+    );
+    assert_eq!(
+        value(r#"frontdesk_desk_mutations_total{outcome="refused"}"#)
+            + value(r#"frontdesk_desk_mutations_total{outcome="conflict"}"#),
+        1.0
+    );
+    assert_eq!(value("frontdesk_event_streams_open"), 1.0);
+    assert!(
+        value("frontdesk_outbox_queued") >= 1.0,
+        "the invitation waits: no transport here"
+    );
+    assert!(value("frontdesk_outbox_oldest_age_seconds") >= 0.0);
+    assert_eq!(value(r#"frontdesk_sign_ins_total{result="wrong"}"#), 1.0);
+    // Every line is a comment or `name{labels} value`.
+    for l in text.lines().filter(|l| !l.starts_with('#')) {
+        let (series, v) = l.rsplit_once(' ').unwrap();
+        assert!(v.parse::<f64>().is_ok(), "{l}");
+        assert!(series.starts_with("frontdesk_"), "{l}");
+    }
+}
+
+#[test]
+fn the_binary_logs_json_lines_with_the_request_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = common::free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_frontdesk-server"))
+        .args(["--db"])
+        .arg(dir.path().join("f.db"))
+        .args([
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--log-format",
+            "json",
+        ])
+        .args(["--admin-email", ADMIN_EMAIL, "--admin-password", PASSWORD])
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let http = reqwest::blocking::Client::new();
+    common::eventually(20, "the server answers", || {
+        http.get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+            .is_ok()
+    });
+    let r = http
+        .post(format!("http://127.0.0.1:{port}/api/v1/auth/login"))
+        .header("x-request-id", "login-from-test-1")
+        .json(&json!({"email": ADMIN_EMAIL, "password": PASSWORD}))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let found = loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("a JSON log line for the sign-in");
+        let v: Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
+        if v["fields"]["message"] == "signed in" {
+            break v;
+        }
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(found["span"]["id"], "login-from-test-1", "{found}");
+    assert_eq!(found["span"]["route"], "/api/v1/auth/login");
+    assert_eq!(found["level"], "INFO");
+}
