@@ -1,6 +1,6 @@
 //! The badge of a visit as a PDF, and the desk's word that it was printed.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use frontdesk_badge::BadgeError;
@@ -8,7 +8,7 @@ use frontdesk_store::actions::{self, BadgeEvent};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Body, Params};
+use super::{Body, Params, Path};
 use crate::auth::Authed;
 use crate::{badges, ApiError, AppState};
 

@@ -1,7 +1,7 @@
 //! Visitor logs, the Visitor Summary widget, CSV export and the Global Overview report.
 
 use axum::body::Body as HttpBody;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -13,7 +13,7 @@ use frontdesk_store::queries::{LogEntry, LogFilter, ReportRow, Summary};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::Params;
+use super::{Params, Path};
 use crate::auth::Authed;
 use crate::{ApiError, AppState};
 
