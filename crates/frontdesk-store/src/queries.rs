@@ -256,8 +256,11 @@ impl SqliteStore {
         offset: usize,
     ) -> Result<Vec<LogEntry>> {
         let (clause, mut params) = where_clause(portal, f, now);
-        params.push(Value::Integer(limit as i64));
-        params.push(Value::Integer(offset as i64));
+        // Saturated, not cast: a client's offset over i64::MAX wrapped to a negative number,
+        // which SQLite reads as no offset at all, and the first page came back.
+        let int = |n: usize| Value::Integer(i64::try_from(n).unwrap_or(i64::MAX));
+        params.push(int(limit));
+        params.push(int(offset));
         let n = params.len();
         let sql = format!(
             "SELECT {INVITE_COLS} FROM invites WHERE {clause} \

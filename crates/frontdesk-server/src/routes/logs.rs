@@ -133,7 +133,8 @@ async fn logs(
     items.truncate(limit);
     Ok(Json(json!({
         "items": items, "limit": limit, "offset": offset,
-        "next_offset": more.then_some(offset + limit),
+        // Saturating: `offset` is the client's, up to usize::MAX.
+        "next_offset": more.then_some(offset.saturating_add(limit)),
     })))
 }
 
