@@ -111,12 +111,18 @@ fn where_clause(portal: &Portal, f: &LogFilter, now: Timestamp) -> (String, Vec<
         push(&mut sql, " AND valid_to > #", Value::Integer(micros(from)));
         // No invite spans more than MAX_VALIDITY_DAYS, so this bound on the indexed column is
         // implied by the one above, and keeps a sparse window from scanning the whole history.
-        let earliest = from - chrono::Duration::days(frontdesk_core::validate::MAX_VALIDITY_DAYS);
-        push(
-            &mut sql,
-            " AND valid_from > #",
-            Value::Integer(micros(earliest)),
-        );
+        // Checked: a `from` in the first year chrono can represent has no earlier bound (and
+        // subtracting panicked).
+        let earliest = from.checked_sub_signed(chrono::Duration::days(
+            frontdesk_core::validate::MAX_VALIDITY_DAYS,
+        ));
+        if let Some(earliest) = earliest {
+            push(
+                &mut sql,
+                " AND valid_from > #",
+                Value::Integer(micros(earliest)),
+            );
+        }
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         push(

@@ -321,12 +321,22 @@ pub struct ReportParams {
 impl ReportParams {
     fn window(&self, now: Timestamp) -> Result<(Timestamp, Timestamp, Vec<Origin>), ApiError> {
         let to = instant(self.to.as_deref(), "to")?.unwrap_or(now + Duration::days(1));
-        let from = instant(self.from.as_deref(), "from")?.unwrap_or(to - Duration::days(30));
-        if to <= from || to - from > Duration::days(366) {
-            return Err(ApiError::invalid(
+        let bad_window = || {
+            ApiError::invalid(
                 "invalid_filter",
                 "The report covers from before to, at most 366 days.",
-            ));
+            )
+        };
+        let from = match instant(self.from.as_deref(), "from")? {
+            Some(from) => from,
+            // Checked: a `to` in the first month chrono can represent has no 30 days before it
+            // (subtracting panicked, and the request got no answer).
+            None => to
+                .checked_sub_signed(Duration::days(30))
+                .ok_or_else(bad_window)?,
+        };
+        if to <= from || to - from > Duration::days(366) {
+            return Err(bad_window());
         }
         Ok((from, to, origins(self.origin.as_deref())?))
     }
