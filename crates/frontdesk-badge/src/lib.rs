@@ -5,7 +5,10 @@
 //! ellipsis only as a last resort, so nothing ever runs off a badge. Names are set in DejaVu Sans
 //! when it has every glyph, otherwise in Droid Sans Fallback (CJK); both fonts are compiled in and
 //! embedded (subset) in each PDF. The photo is turned upright by its EXIF orientation, cropped to
-//! the box's proportions (never stretched) and scaled to 300 dpi.
+//! the box's proportions (never stretched) and scaled to 300 dpi. A photo is decoded only within
+//! [`MAX_PHOTO_PIXELS`], [`MAX_PHOTO_SIDE`] and [`MAX_PHOTO_DECODE_BYTES`], checked from its
+//! header first; one that is not a usable picture is a [`BadgeError::Photo`], and the caller
+//! decides whether to render the badge without it.
 
 mod layout;
 pub mod template;
@@ -18,7 +21,7 @@ use printpdf::{
 };
 use thiserror::Error;
 
-pub use layout::Fitted;
+pub use layout::{Fitted, MAX_PHOTO_DECODE_BYTES, MAX_PHOTO_PIXELS, MAX_PHOTO_SIDE};
 pub use template::{Color, Field, Template};
 
 #[derive(Debug, Error)]
@@ -235,7 +238,12 @@ impl Renderer {
         }
 
         if let (Some(b), Some(bytes)) = (t.photo, data.photo.as_deref()) {
-            let img = layout::photo(bytes, b.width_mm, b.height_mm, PHOTO_DPI)?;
+            // A decoder that panics on a hostile file (a bug in it, but one a visitor could
+            // trigger) fails this photo like any other unreadable one, not the caller's thread.
+            let img = std::panic::catch_unwind(|| {
+                layout::photo(bytes, b.width_mm, b.height_mm, PHOTO_DPI)
+            })
+            .unwrap_or_else(|_| Err(BadgeError::Photo("its decoder failed on it".into())))?;
             let (w, h) = (img.width() as usize, img.height() as usize);
             let raw =
                 RawImage::from_dynamic_image(img).map_err(|e| BadgeError::Photo(e.to_string()))?;

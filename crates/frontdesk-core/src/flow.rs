@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::photo::{self, PhotoFormat};
 use crate::validate::{optional_text, required_text};
 use crate::{DomainError, PortalKind, QuestionKind, VisitorType};
 
@@ -192,8 +193,10 @@ pub fn check_submission(
     Ok((given, signature))
 }
 
-/// Decode a `data:image/jpeg;base64,…` (or PNG) photo, checking that it is an image of an
-/// accepted type and not larger than [`MAX_PHOTO_BYTES`].
+/// Decode a `data:image/jpeg;base64,…` (or PNG) photo, checking that it is a whole picture of
+/// the declared type, not larger than [`MAX_PHOTO_BYTES`], and within the pixel limits of
+/// [`photo::check`] (read from its header: nothing is decoded, so a tiny file claiming a huge
+/// picture costs nothing here and is never stored for the badge renderer to choke on).
 pub fn decode_photo(data_url: &str) -> Result<(&'static str, Vec<u8>), DomainError> {
     use base64::Engine;
     let bad = || {
@@ -204,8 +207,8 @@ pub fn decode_photo(data_url: &str) -> Result<(&'static str, Vec<u8>), DomainErr
     };
     let (meta, data) = data_url.split_once(',').ok_or_else(bad)?;
     let declared = match meta {
-        "data:image/jpeg;base64" | "data:image/jpg;base64" => "image/jpeg",
-        "data:image/png;base64" => "image/png",
+        "data:image/jpeg;base64" | "data:image/jpg;base64" => PhotoFormat::Jpeg,
+        "data:image/png;base64" => PhotoFormat::Png,
         _ => return Err(bad()),
     };
     // base64 is 4/3 of the bytes: refuse before decoding anything far too large.
@@ -218,17 +221,13 @@ pub fn decode_photo(data_url: &str) -> Result<(&'static str, Vec<u8>), DomainErr
     if bytes.len() > MAX_PHOTO_BYTES {
         return Err(photo_too_large());
     }
-    let actual = if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        "image/jpeg"
-    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
-        "image/png"
-    } else {
-        return Err(bad());
-    };
-    if actual != declared {
+    // The bytes must be the type the page declared (a JPEG sent as image/png is refused), since
+    // the type is stored with the photo and served back as its Content-Type.
+    if PhotoFormat::sniff(&bytes) != Some(declared) {
         return Err(bad());
     }
-    Ok((actual, bytes))
+    photo::check(declared, &bytes)?;
+    Ok((declared.mime(), bytes))
 }
 
 fn photo_too_large() -> DomainError {
@@ -332,32 +331,58 @@ mod tests {
     }
 
     #[test]
-    fn photos_must_be_images_of_the_declared_type() {
+    fn photos_must_be_whole_images_of_the_declared_type_within_the_limits() {
+        use crate::photo::tests::{jpeg_claiming, png_claiming};
         use base64::Engine;
-        let enc = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
-        let jpeg = format!(
-            "data:image/jpeg;base64,{}",
-            enc(&[0xFF, 0xD8, 0xFF, 0xE0, 1, 2])
-        );
-        assert_eq!(decode_photo(&jpeg).expect("jpeg").0, "image/jpeg");
-        let text = format!("data:image/jpeg;base64,{}", enc(b"hello world"));
+        let url = |ty: &str, b: &[u8]| {
+            format!(
+                "data:image/{ty};base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(b)
+            )
+        };
+        let code = |u: &str| decode_photo(u).map(|_| "ok").unwrap_or_else(|e| e.code());
+        let (ct, bytes) = decode_photo(&url("jpeg", &jpeg_claiming(480, 640))).expect("jpeg");
+        assert_eq!((ct, bytes), ("image/jpeg", jpeg_claiming(480, 640)));
         assert_eq!(
-            decode_photo(&text).expect_err("not an image").code(),
+            decode_photo(&url("jpg", &jpeg_claiming(48, 64)))
+                .expect("jpg")
+                .0,
+            "image/jpeg"
+        );
+        assert_eq!(
+            decode_photo(&url("png", &png_claiming(640, 480)))
+                .expect("png")
+                .0,
+            "image/png"
+        );
+        assert_eq!(code(&url("jpeg", b"hello world")), "invalid_photo");
+        assert_eq!(code("data:text/plain;base64,aGk="), "invalid_photo");
+        assert_eq!(code("no comma at all"), "invalid_photo");
+        assert_eq!(code("data:image/png;base64,%%%"), "invalid_photo");
+        // Each signature under the other's declared type.
+        assert_eq!(code(&url("png", &jpeg_claiming(64, 64))), "invalid_photo");
+        assert_eq!(code(&url("jpeg", &png_claiming(64, 64))), "invalid_photo");
+        // The right signature and nothing after it; a file cut short.
+        assert_eq!(
+            code(&url("jpeg", &[0xFF, 0xD8, 0xFF, 0xE0, 1, 2])),
             "invalid_photo"
         );
+        let png = png_claiming(64, 64);
+        assert_eq!(code(&url("png", &png[..png.len() - 5])), "invalid_photo");
+        assert_eq!(code(&url("png", &png_claiming(0, 64))), "invalid_photo");
+        // A few dozen bytes claiming 3.6 gigapixels.
         assert_eq!(
-            decode_photo("data:text/plain;base64,aGk=")
-                .expect_err("type")
-                .code(),
-            "invalid_photo"
+            code(&url("png", &png_claiming(60_000, 60_000))),
+            "photo_too_many_pixels"
+        );
+        assert_eq!(
+            code(&url("jpeg", &jpeg_claiming(60_000, 60_000))),
+            "photo_too_many_pixels"
         );
         let big = format!(
             "data:image/jpeg;base64,{}",
             "A".repeat(MAX_PHOTO_BYTES / 3 * 4 + 100)
         );
-        assert_eq!(
-            decode_photo(&big).expect_err("big").code(),
-            "photo_too_large"
-        );
+        assert_eq!(code(&big), "photo_too_large");
     }
 }

@@ -11,6 +11,7 @@ pub mod card;
 pub mod error;
 pub mod flow;
 pub mod invite;
+pub mod photo;
 pub mod session;
 pub mod sync;
 pub mod validate;

@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use chrono_tz::Tz;
-use frontdesk_badge::{BadgeData, Renderer};
+use frontdesk_badge::{BadgeData, BadgeError, Renderer};
 use frontdesk_store::actions::BadgeFacts;
 
 use crate::ApiError;
@@ -22,6 +22,42 @@ pub fn renderer() -> Result<&'static Renderer, ApiError> {
             tracing::error!(error = %e, "badge templates or fonts cannot be loaded");
             ApiError::internal()
         })
+}
+
+// Every photo the portal accepts must be one the badge renderer decodes: the two crates keep
+// their own figures (the badge crate knows nothing of the domain), and this ties them.
+const _: () = assert!(
+    frontdesk_core::photo::MAX_PHOTO_PIXELS <= frontdesk_badge::MAX_PHOTO_PIXELS
+        && frontdesk_core::photo::MAX_PHOTO_SIDE <= frontdesk_badge::MAX_PHOTO_SIDE
+);
+
+/// Render a visit's badge; a stored photo the renderer cannot use costs the badge its photo,
+/// never the badge.
+///
+/// The fallback lives here rather than in the renderer: whether a badge without its photo is
+/// good enough is the portal's call (a visitor at the desk needs a badge now; the photo can be
+/// taken again), this is where the invite is known to name in the log, and the renderer stays
+/// strict for its other callers (the CLI, where an installer wants to hear that a photo is
+/// unusable). Such photos are ones stored before the upload check existed, or damaged since, so
+/// rendering the text and QR code a second time on that path costs nothing that matters.
+pub fn render(
+    renderer: &Renderer,
+    template: &str,
+    mut data: BadgeData,
+    invite_id: &str,
+) -> Result<Vec<u8>, BadgeError> {
+    match renderer.render(template, &data) {
+        Err(BadgeError::Photo(reason)) if data.photo.is_some() => {
+            tracing::warn!(
+                invite = %invite_id,
+                %reason,
+                "the stored photo cannot be used; the badge is rendered without it"
+            );
+            data.photo = None;
+            renderer.render(template, &data)
+        }
+        other => other,
+    }
 }
 
 /// "Thu 26 Nov 2026 09:00 – 18:00" for a one-day visit, both ends dated otherwise.

@@ -1,6 +1,6 @@
 //! The API's one error shape: `{"error":{"code":"…","message":"…"}}` with the matching status.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -132,6 +132,22 @@ impl From<QueryRejection> for ApiError {
             "invalid_query",
             format!("The query string is not valid: {}", r.body_text()),
         )
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(r: PathRejection) -> Self {
+        match r {
+            PathRejection::FailedToDeserializePathParams(e) => Self::bad_request(
+                "invalid_path",
+                format!("The address is not valid: {}", e.body_text()),
+            ),
+            // The route and its handler disagree on their parameters: a bug of ours.
+            other => {
+                tracing::error!(error = %other, "path parameters cannot be extracted");
+                Self::internal()
+            }
+        }
     }
 }
 

@@ -82,7 +82,7 @@ impl UiAssets {
         let content_type = match file.rsplit('.').next() {
             Some("js") => "text/javascript; charset=utf-8",
             Some("css") => "text/css; charset=utf-8",
-            _ => return StatusCode::NOT_FOUND.into_response(),
+            _ => return no_such_file(),
         };
         match self.file(&format!("{dir}{file}")) {
             Some(body) => (
@@ -94,7 +94,18 @@ impl UiAssets {
                 body,
             )
                 .into_response(),
-            None => StatusCode::NOT_FOUND.into_response(),
+            None => no_such_file(),
         }
     }
+}
+
+/// A missing asset is refused in the API's error shape like every other refusal, so a client
+/// (or a monitor) never has to tell an empty 404 from ours.
+fn no_such_file() -> Response {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "There is no such file of the web front end.",
+    )
+    .into_response()
 }

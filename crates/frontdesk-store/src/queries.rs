@@ -111,12 +111,18 @@ fn where_clause(portal: &Portal, f: &LogFilter, now: Timestamp) -> (String, Vec<
         push(&mut sql, " AND valid_to > #", Value::Integer(micros(from)));
         // No invite spans more than MAX_VALIDITY_DAYS, so this bound on the indexed column is
         // implied by the one above, and keeps a sparse window from scanning the whole history.
-        let earliest = from - chrono::Duration::days(frontdesk_core::validate::MAX_VALIDITY_DAYS);
-        push(
-            &mut sql,
-            " AND valid_from > #",
-            Value::Integer(micros(earliest)),
-        );
+        // Checked: a `from` in the first year chrono can represent has no earlier bound (and
+        // subtracting panicked).
+        let earliest = from.checked_sub_signed(chrono::Duration::days(
+            frontdesk_core::validate::MAX_VALIDITY_DAYS,
+        ));
+        if let Some(earliest) = earliest {
+            push(
+                &mut sql,
+                " AND valid_from > #",
+                Value::Integer(micros(earliest)),
+            );
+        }
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         push(
@@ -256,8 +262,11 @@ impl SqliteStore {
         offset: usize,
     ) -> Result<Vec<LogEntry>> {
         let (clause, mut params) = where_clause(portal, f, now);
-        params.push(Value::Integer(limit as i64));
-        params.push(Value::Integer(offset as i64));
+        // Saturated, not cast: a client's offset over i64::MAX wrapped to a negative number,
+        // which SQLite reads as no offset at all, and the first page came back.
+        let int = |n: usize| Value::Integer(i64::try_from(n).unwrap_or(i64::MAX));
+        params.push(int(limit));
+        params.push(int(offset));
         let n = params.len();
         let sql = format!(
             "SELECT {INVITE_COLS} FROM invites WHERE {clause} \

@@ -1,6 +1,6 @@
 //! The badge of a visit as a PDF, and the desk's word that it was printed.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use frontdesk_badge::BadgeError;
@@ -8,7 +8,7 @@ use frontdesk_store::actions::{self, BadgeEvent};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Body, Params};
+use super::{Body, Params, Path};
 use crate::auth::Authed;
 use crate::{badges, ApiError, AppState};
 
@@ -39,15 +39,11 @@ pub async fn pdf(
         .template
         .unwrap_or_else(|| renderer.default_template_for(&type_name).to_string());
     let data = badges::data(facts);
-    let name = template.clone();
-    let pdf = tokio::task::spawn_blocking(move || renderer.render(&name, &data))
+    let (name, invite) = (template.clone(), id.clone());
+    let pdf = tokio::task::spawn_blocking(move || badges::render(renderer, &name, data, &invite))
         .await?
         .map_err(|e| match e {
             BadgeError::UnknownTemplate(..) => ApiError::invalid("unknown_template", e.to_string()),
-            BadgeError::Photo(_) => ApiError::invalid(
-                "photo_unusable",
-                format!("{e}. Take the visitor's photo again at the desk."),
-            ),
             other => {
                 tracing::error!(error = %other, "badge rendering failed");
                 ApiError::internal()

@@ -1,9 +1,10 @@
 //! The receptionist's console in a browser, at `/desk/`: the same front end as the desktop app,
 //! talking to this API over HTTP (online only; the desktop app adds the offline cache).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{Redirect, Response};
 
+use super::Path;
 use crate::AppState;
 
 /// Only the page's own scripts and styles, and requests to this origin.

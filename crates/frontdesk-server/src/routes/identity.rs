@@ -1,6 +1,6 @@
 use std::time::Instant;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use frontdesk_core::Actor;
@@ -9,7 +9,7 @@ use frontdesk_store::actions::{self, NewUser};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::Body;
+use super::{Body, Path};
 use crate::auth::{self, Authed, LoginOutcome, SignedIn};
 use crate::net::ClientAddr;
 use crate::{ApiError, AppState};

@@ -1,4 +1,4 @@
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use frontdesk_core::{Portal, Timestamp};
@@ -8,7 +8,7 @@ use frontdesk_store::{Event, Notification};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{Body, OptionalBody};
+use super::{Body, OptionalBody, Path};
 use crate::auth::Authed;
 use crate::{ApiError, AppState};
 

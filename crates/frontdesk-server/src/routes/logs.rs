@@ -1,7 +1,7 @@
 //! Visitor logs, the Visitor Summary widget, CSV export and the Global Overview report.
 
 use axum::body::Body as HttpBody;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -13,7 +13,7 @@ use frontdesk_store::queries::{LogEntry, LogFilter, ReportRow, Summary};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::Params;
+use super::{Params, Path};
 use crate::auth::Authed;
 use crate::{ApiError, AppState};
 
@@ -133,7 +133,8 @@ async fn logs(
     items.truncate(limit);
     Ok(Json(json!({
         "items": items, "limit": limit, "offset": offset,
-        "next_offset": more.then_some(offset + limit),
+        // Saturating: `offset` is the client's, up to usize::MAX.
+        "next_offset": more.then_some(offset.saturating_add(limit)),
     })))
 }
 
@@ -320,12 +321,22 @@ pub struct ReportParams {
 impl ReportParams {
     fn window(&self, now: Timestamp) -> Result<(Timestamp, Timestamp, Vec<Origin>), ApiError> {
         let to = instant(self.to.as_deref(), "to")?.unwrap_or(now + Duration::days(1));
-        let from = instant(self.from.as_deref(), "from")?.unwrap_or(to - Duration::days(30));
-        if to <= from || to - from > Duration::days(366) {
-            return Err(ApiError::invalid(
+        let bad_window = || {
+            ApiError::invalid(
                 "invalid_filter",
                 "The report covers from before to, at most 366 days.",
-            ));
+            )
+        };
+        let from = match instant(self.from.as_deref(), "from")? {
+            Some(from) => from,
+            // Checked: a `to` in the first month chrono can represent has no 30 days before it
+            // (subtracting panicked, and the request got no answer).
+            None => to
+                .checked_sub_signed(Duration::days(30))
+                .ok_or_else(bad_window)?,
+        };
+        if to <= from || to - from > Duration::days(366) {
+            return Err(bad_window());
         }
         Ok((from, to, origins(self.origin.as_deref())?))
     }

@@ -1,4 +1,4 @@
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use frontdesk_core::VisitorType;
@@ -7,7 +7,7 @@ use frontdesk_store::actions::{self, NewVisitorType, TenantLink};
 use frontdesk_store::{Building, Location, Tenant};
 use serde::Deserialize;
 
-use super::Body;
+use super::{Body, Path};
 use crate::auth::Authed;
 use crate::{ApiError, AppState};
 

@@ -1,7 +1,7 @@
 //! The visitor's side: the registration page and its API (the link's secret is the only key),
 //! and what staff may see of what the visitor gave.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -11,7 +11,7 @@ use frontdesk_store::registration::{
 };
 use serde::Deserialize;
 
-use super::{Body, Params};
+use super::{Body, Params, Path};
 use crate::auth::Authed;
 use crate::{ApiError, AppState};
 
