@@ -1149,18 +1149,14 @@ fn every_endpoint_survives_hostile_requests() {
         // A sign-out, a disable or an admin ending sessions leaves a user signed out: enable
         // them and sign them in again for the cases after it (the platform admin first, who
         // does the enabling and whom nobody can disable).
-        for i in 0..roles.len() {
+        for (i, ((email, _), user)) in roles.iter().zip(&ids.users).enumerate() {
             if w.s.get(&tokens.borrow()[i], "/me").status == 401 {
                 if i > 0 {
                     let admin = tokens.borrow()[0].clone();
-                    w.s.post(
-                        &admin,
-                        &format!("/users/{}/enable", ids.users[i]),
-                        json!({}),
-                    )
-                    .ok();
+                    w.s.post(&admin, &format!("/users/{user}/enable"), json!({}))
+                        .ok();
                 }
-                let token = sign_in_again(&w, roles[i].0);
+                let token = sign_in_again(&w, email);
                 tokens.borrow_mut()[i] = token;
             }
         }
