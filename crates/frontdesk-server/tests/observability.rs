@@ -110,6 +110,13 @@ fn metrics_are_for_the_operator_and_count_what_happened() {
         Some(&json!({"email": "desk@acme.test", "password": "wrong wrong wrong"})),
     );
 
+    // A made-up method is counted as "other", not as a series of its own.
+    let odd = reqwest::Method::from_bytes(b"BREW").unwrap();
+    reqwest::blocking::Client::new()
+        .request(odd, format!("{}/me", w.s.base))
+        .send()
+        .unwrap();
+
     let r = get(&url, Some("scrape-secret-0123456789"));
     assert_eq!(r.status(), 200);
     assert!(r.headers()["content-type"]
@@ -134,6 +141,11 @@ fn metrics_are_for_the_operator_and_count_what_happened() {
         1.0
     );
     assert!(!text.contains("not-an-invite"));
+    assert!(!text.contains("BREW"));
+    assert!(
+        value(r#"frontdesk_http_requests_total{method="other",route="/api/v1/me",status="405"}"#)
+            >= 1.0
+    );
     assert!(
         value(r#"frontdesk_http_request_duration_seconds_count{method="GET",route="/api/v1/me"}"#)
             >= 3.0
