@@ -1,8 +1,8 @@
 //! Frontdesk storage.
 //!
 //! - [`Tx`] is the storage boundary: the row-level reads and writes of one transaction. The
-//!   SQLite backend ([`SqliteStore`]) implements it; a PostgreSQL backend implements the same
-//!   trait and the same read queries, and every rule above it is reused as is.
+//!   SQLite backend ([`SqliteStore`]) implements it, and is the only backend; the read queries
+//!   are still `SqliteStore`'s own methods.
 //! - [`actions`] are the user actions (create an invite, cancel, assign a card, …): each loads what
 //!   it needs through a `Tx`, asks `frontdesk-core` for the decision, and writes the result, the
 //!   activity events, the notification and the change-feed entries in the same transaction, so a
