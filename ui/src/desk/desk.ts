@@ -780,7 +780,13 @@ document.addEventListener("keydown", (e) => {
     e.preventDefault();
     search.focus();
   } else if (e.key === "Escape") {
-    document.getElementById("card-blocked")?.remove();
+    // Esc on the "Card sync blocked" prompt is its Cancel: the prompt's promise must settle, or
+    // the card action waits for ever.
+    const cancel = document.getElementById("card-blocked-cancel") as HTMLButtonElement | null;
+    if (cancel) {
+      cancel.click();
+      return;
+    }
     selected = null;
     detail.replaceChildren(h("p", { class: "hint" }, "Pick a visitor, type a name, or scan a badge."));
   } else if (e.altKey && !e.ctrlKey) {
