@@ -10,7 +10,7 @@ use frontdesk_store::SqliteStore;
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
-use crate::vault::Vault;
+use crate::vault::{MachineId, Vault};
 use crate::DeskError;
 
 /// A demo user of the built-in portal, offered on the sign-in screen.
@@ -33,7 +33,7 @@ pub struct EmbeddedPortal {
 impl EmbeddedPortal {
     /// Start on `port` when it is free (the last start's, so the desk's session and cache,
     /// which belong to the portal's address, carry over), else on any free port.
-    pub fn start(dir: &Path, port: Option<u16>) -> Result<Self, DeskError> {
+    pub fn start(dir: &Path, port: Option<u16>, machine: &MachineId) -> Result<Self, DeskError> {
         let fail = |what: &str, e: &dyn std::fmt::Display| {
             DeskError::Local(format!("the built-in portal could not {what}: {e}"))
         };
@@ -42,7 +42,7 @@ impl EmbeddedPortal {
         let clock = Clock::default();
         // The demo's passwords are made once and kept encrypted beside the database: setting
         // new ones would end the desk's session (and strand what it queued) at every start.
-        let kept = Vault::new(dir, "demo-logins.enc");
+        let kept = Vault::new(dir, "demo-logins.enc", machine);
         let logins = match kept.load::<Vec<DemoLogin>>() {
             Some(logins) if !logins.is_empty() => logins,
             _ => {

@@ -29,7 +29,7 @@ use serde_json::{json, Value};
 use thiserror::Error;
 
 pub use types::*;
-use vault::{Credentials, Vault};
+use vault::{Credentials, MachineId, Vault};
 
 #[derive(Debug, Error)]
 pub enum DeskError {
@@ -92,6 +92,7 @@ const SEARCH_LIMIT: usize = 30;
 
 pub struct Console {
     dir: PathBuf,
+    machine: MachineId,
     vault: Vault,
     settings: Mutex<DeskSettings>,
     embedded: Mutex<Option<embedded::EmbeddedPortal>>,
@@ -148,6 +149,11 @@ impl Console {
     /// Open the desk in `dir`: start the built-in portal when no shared one is configured, and
     /// restore the last session from the encrypted credentials.
     pub fn open(dir: &Path) -> Result<Self> {
+        Self::open_on(dir, MachineId::of_this_machine()?)
+    }
+
+    /// [`Self::open`] with the machine id given (tests stand in for another machine).
+    pub fn open_on(dir: &Path, machine: MachineId) -> Result<Self> {
         std::fs::create_dir_all(dir)
             .map_err(|e| DeskError::Local(format!("cannot create {}: {e}", dir.display())))?;
         let settings: DeskSettings = std::fs::read(dir.join("desk.json"))
@@ -156,7 +162,8 @@ impl Console {
             .unwrap_or_default();
         let console = Self {
             dir: dir.to_path_buf(),
-            vault: Vault::new(dir, "credentials.enc"),
+            vault: Vault::new(dir, "credentials.enc", &machine),
+            machine,
             embedded: Mutex::new(None),
             live: RwLock::new(None),
             http: reqwest::blocking::Client::builder()
@@ -185,7 +192,8 @@ impl Console {
         let mut e = self.lock_embedded()?;
         if e.is_none() {
             let mut s = self.current_settings();
-            let portal = embedded::EmbeddedPortal::start(&self.dir, s.built_in_port)?;
+            let portal =
+                embedded::EmbeddedPortal::start(&self.dir, s.built_in_port, &self.machine)?;
             if s.built_in_port != Some(portal.port) {
                 s.built_in_port = Some(portal.port);
                 self.save_settings(s)?;

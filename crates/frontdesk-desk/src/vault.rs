@@ -42,16 +42,59 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
+/// Where this machine's id is read from: systemd's, then D-Bus's (older or minimal systems).
+pub const MACHINE_ID_FILES: [&str; 2] = ["/etc/machine-id", "/var/lib/dbus/machine-id"];
+
+/// This machine's id, the half of the vault's key that does not travel with the data folder.
+#[derive(Clone)]
+pub struct MachineId(Vec<u8>);
+
+impl MachineId {
+    pub fn of_this_machine() -> Result<Self, DeskError> {
+        Self::from_files(&MACHINE_ID_FILES)
+    }
+
+    /// The first of `files` that holds an id. None of them is an error, never an empty id: a
+    /// key derived from the salt alone would open on any machine the folder is copied to.
+    /// systemd writes `uninitialized` there during a first boot, which is no id either.
+    pub fn from_files<P: AsRef<Path>>(files: &[P]) -> Result<Self, DeskError> {
+        files
+            .iter()
+            .filter_map(|p| fs::read(p).ok())
+            .find(|id| {
+                let t = String::from_utf8_lossy(id);
+                !t.trim().is_empty() && t.trim() != "uninitialized"
+            })
+            // The bytes as read, newline included: the key of vaults written before this check.
+            .map(Self)
+            .ok_or_else(|| {
+                let names: Vec<String> = files
+                    .iter()
+                    .map(|p| p.as_ref().display().to_string())
+                    .collect();
+                DeskError::Local(format!(
+                    "This computer has no machine id ({} missing or empty), and the desk locks its \
+                     saved sign-in to it. Ask an administrator to create one \
+                     (systemd-machine-id-setup, or dbus-uuidgen --ensure), then start the desk again.",
+                    match names.as_slice() {
+                        [one] => format!("{one} is"),
+                        _ => format!("{} are", names.join(" and ")),
+                    }
+                ))
+            })
+    }
+}
+
 pub struct Vault {
     path: PathBuf,
     machine: Vec<u8>,
 }
 
 impl Vault {
-    pub fn new(dir: &Path, file: &str) -> Self {
+    pub fn new(dir: &Path, file: &str, machine: &MachineId) -> Self {
         Self {
             path: dir.join(file),
-            machine: machine_id(),
+            machine: machine.0.clone(),
         }
     }
 
@@ -110,13 +153,6 @@ impl Vault {
     }
 }
 
-fn machine_id() -> Vec<u8> {
-    ["/etc/machine-id", "/var/lib/dbus/machine-id"]
-        .iter()
-        .find_map(|p| fs::read(p).ok())
-        .unwrap_or_default()
-}
-
 /// Write a file readable by its owner only, whole or not at all (temp file, then rename).
 pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), DeskError> {
     let tmp = path.with_extension("tmp");
@@ -142,6 +178,10 @@ pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), DeskError> 
 mod tests {
     use super::*;
 
+    fn here() -> MachineId {
+        MachineId(b"3d1219c7c4c5404aaa1f6d2a48adfda4\n".to_vec())
+    }
+
     fn creds() -> Credentials {
         Credentials {
             server: "http://127.0.0.1:8780".into(),
@@ -153,7 +193,7 @@ mod tests {
     #[test]
     fn round_trip_and_no_plain_text_on_disk() {
         let dir = tempfile::tempdir().unwrap();
-        let v = Vault::new(dir.path(), "credentials.enc");
+        let v = Vault::new(dir.path(), "credentials.enc", &here());
         assert_eq!(v.load::<Credentials>(), None);
         v.save(&creds()).unwrap();
         let raw = fs::read(v.path()).unwrap();
@@ -177,7 +217,7 @@ mod tests {
     #[test]
     fn another_machine_or_a_damaged_file_does_not_open() {
         let dir = tempfile::tempdir().unwrap();
-        let v = Vault::new(dir.path(), "credentials.enc");
+        let v = Vault::new(dir.path(), "credentials.enc", &here());
         v.save(&creds()).unwrap();
         let elsewhere = Vault {
             path: v.path.clone(),
@@ -189,5 +229,51 @@ mod tests {
         raw[last] ^= 1;
         fs::write(v.path(), raw).unwrap();
         assert_eq!(v.load::<Credentials>(), None);
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod machine_id {
+    use super::*;
+
+    #[test]
+    fn a_missing_or_empty_machine_id_is_an_error_not_a_weaker_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let etc = dir.path().join("etc-machine-id");
+        let dbus = dir.path().join("dbus-machine-id");
+        let files = [&etc, &dbus];
+
+        let e = MachineId::from_files(&files).err().unwrap();
+        let msg = e.to_string();
+        assert!(msg.contains("no machine id"), "{msg}");
+        assert!(msg.contains(&etc.display().to_string()), "{msg}");
+        assert!(msg.contains("systemd-machine-id-setup"), "{msg}");
+
+        fs::write(&etc, "\n").unwrap();
+        fs::write(&dbus, "").unwrap();
+        assert!(MachineId::from_files(&files).is_err(), "empty files");
+        fs::write(&etc, "uninitialized\n").unwrap();
+        assert!(MachineId::from_files(&files).is_err(), "first boot");
+
+        // The D-Bus id stands in when systemd's is missing; systemd's wins when both exist.
+        fs::write(&dbus, "aaaa\n").unwrap();
+        assert_eq!(MachineId::from_files(&files).unwrap().0, b"aaaa\n");
+        fs::write(&etc, "bbbb\n").unwrap();
+        assert_eq!(MachineId::from_files(&files).unwrap().0, b"bbbb\n");
+    }
+
+    #[test]
+    fn the_key_is_the_one_earlier_versions_derived() {
+        // Earlier versions hashed the file's bytes as read; a vault they wrote still opens.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("machine-id");
+        fs::write(&file, "0123456789abcdef0123456789abcdef\n").unwrap();
+        let v = Vault::new(
+            dir.path(),
+            "x.enc",
+            &MachineId::from_files(&[&file]).unwrap(),
+        );
+        assert_eq!(v.machine, b"0123456789abcdef0123456789abcdef\n");
     }
 }
