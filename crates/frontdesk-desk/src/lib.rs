@@ -29,7 +29,7 @@ use serde_json::{json, Value};
 use thiserror::Error;
 
 pub use types::*;
-use vault::{Credentials, MachineId, Vault};
+use vault::{remove_if_there, Credentials, MachineId, Vault};
 
 #[derive(Debug, Error)]
 pub enum DeskError {
@@ -176,6 +176,7 @@ impl Console {
         if settings.server.is_none() {
             console.start_built_in()?;
         }
+        console.move_plain_session_into_the_vault()?;
         if let Some(c) = console.vault.load::<Credentials>() {
             if Some(c.server.as_str()) == console.target().ok().as_deref() {
                 // A portal that cannot be reached leaves the desk signed in on its cache (see
@@ -186,6 +187,24 @@ impl Console {
             }
         }
         Ok(console)
+    }
+
+    /// Earlier versions kept the session (email, server, the place) in a plain `session.json`
+    /// that outlived sign-out. It joins the credentials it belongs to in the vault, and the
+    /// plain file goes whether or not it could be read.
+    fn move_plain_session_into_the_vault(&self) -> Result<()> {
+        let plain = self.dir.join("session.json");
+        let Ok(bytes) = std::fs::read(&plain) else {
+            return Ok(());
+        };
+        let old = serde_json::from_slice::<Session>(&bytes).ok();
+        if let (Some(mut c), Some(s)) = (self.vault.load::<Credentials>(), old) {
+            if c.session.is_none() && s.server == c.server && s.email == c.email {
+                c.session = Some(s);
+                self.vault.save(&c)?;
+            }
+        }
+        remove_if_there(&plain)
     }
 
     fn start_built_in(&self) -> Result<()> {
@@ -325,26 +344,20 @@ impl Console {
             server: server.to_string(),
             email: email.trim().to_string(),
             token: v["token"].as_str().unwrap_or_default().to_string(),
+            session: None,
         };
         self.resume(&c)?;
-        self.vault.save(&c)?;
         self.live().map(|l| l.session.clone())
     }
 
-    /// Become signed in with these credentials. Offline, the desk works from its cache with the
-    /// session it had.
+    /// Become signed in with these credentials, and keep them in the vault with the session
+    /// the portal described. Offline, the desk works from its cache with the session it had.
     fn resume(&self, c: &Credentials) -> Result<()> {
         let session = match self.describe(c) {
-            Ok(s) => {
-                let _ = vault::write_private(
-                    &self.dir.join("session.json"),
-                    &serde_json::to_vec(&s).unwrap_or_default(),
-                );
-                s
-            }
-            Err(DeskError::Offline(why)) => std::fs::read(self.dir.join("session.json"))
-                .ok()
-                .and_then(|b| serde_json::from_slice::<Session>(&b).ok())
+            Ok(s) => s,
+            Err(DeskError::Offline(why)) => c
+                .session
+                .clone()
                 .filter(|s| s.server == c.server && s.email == c.email)
                 .ok_or(DeskError::Offline(why))?,
             Err(e) => return Err(e),
@@ -357,6 +370,12 @@ impl Console {
             ))
         ));
         let desk = Arc::new(Desk::open(&cache, &c.server, &c.token)?);
+        if c.session.as_ref() != Some(&session) {
+            self.vault.save(&Credentials {
+                session: Some(session.clone()),
+                ..c.clone()
+            })?;
+        }
         let status = Arc::new(Status::default());
         spawn_sync(desk.clone(), status.clone());
         spawn_follow(desk.clone(), status.clone());
@@ -449,7 +468,10 @@ impl Console {
                 None,
             );
         }
-        self.vault.clear()
+        // The credentials and the session are one file; a plain session file of an earlier
+        // version is normally gone at start, but sign-out must not depend on it.
+        self.vault.clear()?;
+        remove_if_there(&self.dir.join("session.json"))
     }
 
     pub fn state(&self) -> Result<DeskState> {

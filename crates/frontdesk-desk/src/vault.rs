@@ -30,6 +30,11 @@ pub struct Credentials {
     pub server: String,
     pub email: String,
     pub token: String,
+    /// Who is signed in and for which place, as the portal last said: what lets the desk open
+    /// signed in while its portal is down. Kept here, encrypted, and gone with the rest at
+    /// sign-out (earlier versions left it in a plain `session.json`).
+    #[serde(default)]
+    pub session: Option<crate::Session>,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -38,6 +43,7 @@ impl std::fmt::Debug for Credentials {
             .field("server", &self.server)
             .field("email", &self.email)
             .field("token", &"<secret>")
+            .field("session", &self.session.as_ref().map(|s| &s.place_name))
             .finish()
     }
 }
@@ -142,14 +148,17 @@ impl Vault {
     }
 
     pub fn clear(&self) -> Result<(), DeskError> {
-        match fs::remove_file(&self.path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(DeskError::Local(format!(
-                "could not delete {}: {e}",
-                self.path.display()
-            ))),
-        }
+        remove_if_there(&self.path)
+    }
+}
+
+pub(crate) fn remove_if_there(path: &Path) -> Result<(), DeskError> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(DeskError::Local(format!(
+            "could not delete {}: {e}",
+            path.display()
+        ))),
+        _ => Ok(()),
     }
 }
 
@@ -187,6 +196,7 @@ mod tests {
             server: "http://127.0.0.1:8780".into(),
             email: "lobby@harbour.demo".into(),
             token: "s3cret-token-value".into(),
+            session: None,
         }
     }
 

@@ -7,11 +7,41 @@
 #[path = "../../frontdesk-server/tests/common/mod.rs"]
 mod common;
 
+use std::path::Path;
+
 use common::{Link, World, ADMIN_EMAIL, PASSWORD};
+use frontdesk_desk::vault::{Credentials, MachineId, Vault};
 use frontdesk_desk::{Console, DeskError};
 
 fn code(e: DeskError) -> String {
     e.failure().code
+}
+
+fn credentials(dir: &Path) -> Vault {
+    Vault::new(
+        dir,
+        "credentials.enc",
+        &MachineId::of_this_machine().unwrap(),
+    )
+}
+
+/// Whether `needle` appears in any file of the folder outside the caches and the built-in
+/// portal's database (which hold the building's own data, names and emails included).
+fn in_plain_files(dir: &Path, needle: &str) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_file())
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            !(name.starts_with("cache-") || name.starts_with("portal.db"))
+        })
+        .filter(|e| {
+            let bytes = std::fs::read(e.path()).unwrap();
+            bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+        })
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect()
 }
 
 #[test]
@@ -103,7 +133,10 @@ fn a_desk_whose_portal_is_down_and_that_has_no_session_yet_still_opens() {
         c.connect(&link.url, "lobby@hq.test", PASSWORD).unwrap();
     }
     // As if the desk had never reached its portal since the credentials were saved.
-    std::fs::remove_file(dir.path().join("session.json")).unwrap();
+    let vault = credentials(dir.path());
+    let mut c = vault.load::<Credentials>().unwrap();
+    c.session = None;
+    vault.save(&c).unwrap();
     link.cut();
     let c = Console::open(dir.path()).unwrap();
     let info = c.start_info();
@@ -129,13 +162,76 @@ fn on_the_built_in_portal_the_session_and_queued_changes_carry_over_a_restart() 
     let c = Console::open(dir.path()).unwrap();
     let info = c.start_info();
     assert!(info.built_in);
-    eprintln!(
-        "DEBUG {}",
-        std::fs::read_to_string(dir.path().join("desk.json")).unwrap()
-    );
     assert_eq!(info.session.unwrap().email, "lobby@harbour.demo");
     assert_eq!(c.invite(&ada).unwrap().status, "arrived");
     c.sync_now().unwrap();
     assert_eq!(c.state().unwrap().pending, 0);
     assert_eq!(c.invite(&ada).unwrap().pending, 0);
+}
+
+#[test]
+fn the_session_lives_in_the_vault_and_sign_out_leaves_nothing_of_it() {
+    let w = World::new();
+    let link = Link::to(w.s.addr);
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let c = Console::open(dir.path()).unwrap();
+        c.connect(&link.url, "lobby@hq.test", PASSWORD).unwrap();
+        c.sync_now().unwrap();
+    }
+    assert!(!dir.path().join("session.json").exists());
+    assert_eq!(
+        in_plain_files(dir.path(), "lobby@hq.test"),
+        Vec::<String>::new(),
+        "the email is readable outside the vault"
+    );
+    let kept = credentials(dir.path()).load::<Credentials>().unwrap();
+    assert_eq!(kept.session.unwrap().email, "lobby@hq.test");
+
+    // Offline, the session comes from the vault.
+    link.cut();
+    let c = Console::open(dir.path()).unwrap();
+    assert_eq!(c.start_info().session.unwrap().email, "lobby@hq.test");
+
+    c.sign_out().unwrap();
+    assert!(!dir.path().join("credentials.enc").exists());
+    assert!(!dir.path().join("session.json").exists());
+    drop(c);
+    let c = Console::open(dir.path()).unwrap();
+    assert!(c.start_info().session.is_none(), "signed out for good");
+}
+
+#[test]
+fn an_old_plain_session_file_moves_into_the_vault_and_is_deleted() {
+    let w = World::new();
+    let link = Link::to(w.s.addr);
+    let dir = tempfile::tempdir().unwrap();
+    let session = {
+        let c = Console::open(dir.path()).unwrap();
+        c.connect(&link.url, "lobby@hq.test", PASSWORD).unwrap()
+    };
+    // The folder as an earlier version left it: the session in plain text beside credentials
+    // that do not carry it.
+    let vault = credentials(dir.path());
+    let mut old = vault.load::<Credentials>().unwrap();
+    old.session = None;
+    vault.save(&old).unwrap();
+    std::fs::write(
+        dir.path().join("session.json"),
+        serde_json::to_vec(&session).unwrap(),
+    )
+    .unwrap();
+
+    // Started with the portal down, the desk opens signed in: the session came across.
+    link.cut();
+    let c = Console::open(dir.path()).unwrap();
+    assert_eq!(c.start_info().session, Some(session.clone()));
+    assert!(!dir.path().join("session.json").exists());
+    assert_eq!(vault.load::<Credentials>().unwrap().session, Some(session));
+
+    // A plain session file that cannot be read (or belongs to nobody here) goes too.
+    drop(c);
+    std::fs::write(dir.path().join("session.json"), b"{not json").unwrap();
+    let _c = Console::open(dir.path()).unwrap();
+    assert!(!dir.path().join("session.json").exists());
 }
