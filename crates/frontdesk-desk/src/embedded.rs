@@ -38,6 +38,7 @@ impl EmbeddedPortal {
             DeskError::Local(format!("the built-in portal could not {what}: {e}"))
         };
         let db = dir.join("portal.db");
+        crate::folder::private_database(&db)?;
         let store = SqliteStore::open(&db).map_err(|e| fail("open its database", &e))?;
         let clock = Clock::default();
         // The demo's passwords are made once and kept encrypted beside the database: setting

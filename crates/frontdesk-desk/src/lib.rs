@@ -10,6 +10,7 @@
 //! need the portal and say so when it cannot be reached.
 
 pub mod embedded;
+mod folder;
 mod types;
 pub mod vault;
 
@@ -154,8 +155,7 @@ impl Console {
 
     /// [`Self::open`] with the machine id given (tests stand in for another machine).
     pub fn open_on(dir: &Path, machine: MachineId) -> Result<Self> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| DeskError::Local(format!("cannot create {}: {e}", dir.display())))?;
+        folder::make_private(dir)?;
         let settings: DeskSettings = std::fs::read(dir.join("desk.json"))
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
@@ -369,6 +369,7 @@ impl Console {
                 c.server, session.portal_kind, session.portal_id
             ))
         ));
+        folder::private_database(&cache)?;
         let desk = Arc::new(Desk::open(&cache, &c.server, &c.token)?);
         if c.session.as_ref() != Some(&session) {
             self.vault.save(&Credentials {

@@ -176,6 +176,13 @@ pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), DeskError> 
             o.mode(0o600);
         }
         let mut f = o.open(&tmp).map_err(fail)?;
+        // The mode above applies only to a new file: a temp file left by a crash keeps its own.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            f.set_permissions(fs::Permissions::from_mode(0o600))
+                .map_err(fail)?;
+        }
         f.write_all(bytes).map_err(fail)?;
         f.sync_all().map_err(fail)?;
     }
