@@ -96,7 +96,10 @@ impl EmbeddedPortal {
                         return;
                     };
                     let state = AppState::new(store, clock);
-                    let _ = frontdesk_server::serve(listener, state, async {
+                    // Only requests addressed to 127.0.0.1:PORT or localhost:PORT: a web page
+                    // in the desk PC's browser must not reach it through DNS rebinding.
+                    let serve = frontdesk_server::loopback::serve_to_this_computer;
+                    let _ = serve(listener, state, async {
                         let _ = stopped.await;
                     })
                     .await;

@@ -138,3 +138,98 @@ fn links_an_earlier_version_left_in_the_outbox_are_purged_on_start() {
     drop(c);
     assert_eq!(secrets_in(&db, &store), Vec::<String>::new());
 }
+
+/// One request over a plain TCP connection, so the test decides the `Host` header (or its
+/// absence) and the request line: (status, body).
+fn raw(port: u16, request_line: &str, host: Option<&str>, body: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
+    write!(
+        s,
+        "{request_line} HTTP/1.1\r\n{host}Content-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    let status = answer.split(' ').nth(1).unwrap().parse().unwrap();
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn the_built_in_portal_answers_only_requests_addressed_to_its_own_loopback_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = frontdesk_desk::embedded::EmbeddedPortal::start(
+        dir.path(),
+        None,
+        &MachineId::of_this_machine().unwrap(),
+    )
+    .unwrap();
+    let port = portal.port;
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("LocalHost:{port}"),
+    ] {
+        let (status, body) = raw(port, "GET /api/v1/health", Some(&host), "");
+        assert_eq!((status, body.as_str()), (200, "ok"), "{host}");
+    }
+
+    let other_port = port.wrapping_add(1);
+    let login = r#"{"email":"lobby@harbour.demo","password":"x"}"#;
+    let forged = [
+        // A page of rebind.example re-pointed to 127.0.0.1 (the browser sends its own name).
+        (
+            "GET /api/v1/health",
+            Some(format!("rebind.example:{port}")),
+            "",
+        ),
+        (
+            "POST /api/v1/auth/login",
+            Some(format!("rebind.example:{port}")),
+            login,
+        ),
+        ("GET /api/v1/health", Some("rebind.example".to_string()), ""),
+        ("GET /desk/", Some(format!("rebind.example:{port}")), ""),
+        (
+            "GET /no/such/page",
+            Some(format!("rebind.example:{port}")),
+            "",
+        ),
+        (
+            "GET /api/v1/health",
+            Some(format!("127.0.0.1:{other_port}")),
+            "",
+        ),
+        ("GET /api/v1/health", Some("127.0.0.1".to_string()), ""),
+        (
+            "GET /api/v1/health",
+            Some(format!("127.0.0.1.rebind.example:{port}")),
+            "",
+        ),
+        ("GET /api/v1/health", None, ""),
+        // An absolute-form request line names the target too.
+        (
+            "GET http://rebind.example/api/v1/health",
+            Some(format!("127.0.0.1:{port}")),
+            "",
+        ),
+    ];
+    for (line, host, body) in forged {
+        let (status, answer) = raw(port, line, host.as_deref(), body);
+        assert_eq!(status, 421, "{line} {host:?}: {answer}");
+        let v: serde_json::Value = serde_json::from_str(&answer).unwrap();
+        assert_eq!(v["error"]["code"], "misdirected_request", "{answer}");
+        let message = v["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("http://127.0.0.1:{port}")),
+            "{message}"
+        );
+    }
+}
