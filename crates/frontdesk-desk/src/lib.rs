@@ -327,6 +327,8 @@ impl Console {
     }
 
     fn sign_in_to(&self, server: &str, email: &str, password: &str) -> Result<Session> {
+        // Also for a server an earlier version saved without this check.
+        encrypted_or_local(server)?;
         if email.trim().is_empty() || password.is_empty() {
             return Err(DeskError::Refused {
                 code: "invalid".into(),
@@ -353,6 +355,8 @@ impl Console {
     /// Become signed in with these credentials, and keep them in the vault with the session
     /// the portal described. Offline, the desk works from its cache with the session it had.
     fn resume(&self, c: &Credentials) -> Result<()> {
+        // The token is not sent in clear, even to a portal an earlier version was connected to.
+        encrypted_or_local(&c.server)?;
         let session = match self.describe(c) {
             Ok(s) => s,
             Err(DeskError::Offline(why)) => c
@@ -981,17 +985,48 @@ fn short_hash(s: &str) -> String {
 fn normalise_url(raw: &str) -> Result<String> {
     let t = raw.trim().trim_end_matches('/');
     let t = t.strip_suffix("/api/v1").unwrap_or(t);
-    let ok = (t.starts_with("http://") || t.starts_with("https://"))
-        && reqwest::Url::parse(t).is_ok_and(|u| u.host_str().is_some());
+    let ok = reqwest::Url::parse(t)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
     if !ok {
-        return Err(DeskError::Refused {
-            code: "invalid".into(),
-            message: format!(
-                "{raw} is not a portal address: use http(s)://host:port, as your admin gave it."
-            ),
-        });
+        return Err(not_an_address(raw));
     }
+    encrypted_or_local(t)?;
     Ok(t.to_string())
+}
+
+fn not_an_address(raw: &str) -> DeskError {
+    DeskError::Refused {
+        code: "invalid".into(),
+        message: format!("{raw} is not a portal address: use https://host, as your admin gave it."),
+    }
+}
+
+/// A portal on another machine is reached over https only: over plain http the password, the
+/// session token and the visitors' details cross the network readable by anyone on it. Plain
+/// http stays for a portal on this computer (loopback never leaves it): the built-in one, or a
+/// portal service run beside the desk.
+fn encrypted_or_local(server: &str) -> Result<()> {
+    let url = reqwest::Url::parse(server).map_err(|_| not_an_address(server))?;
+    let local = match url.host_str() {
+        Some("localhost") => true,
+        Some(h) => h
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback()),
+        None => false,
+    };
+    if url.scheme() == "https" || (url.scheme() == "http" && local) {
+        return Ok(());
+    }
+    Err(DeskError::Refused {
+        code: "insecure_portal".into(),
+        message: format!(
+            "{server} is not encrypted: the password and the visitors' details would cross the \
+             network readable by anyone on it. Use the portal's https:// address (ask your admin \
+             for it); plain http:// is only for a portal on this computer (127.0.0.1 or localhost)."
+        ),
+    })
 }
 
 /// Midnight to midnight on this desk's clock.

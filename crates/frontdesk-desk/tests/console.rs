@@ -235,3 +235,78 @@ fn an_old_plain_session_file_moves_into_the_vault_and_is_deleted() {
     let _c = Console::open(dir.path()).unwrap();
     assert!(!dir.path().join("session.json").exists());
 }
+
+#[test]
+fn a_portal_on_another_machine_must_be_https() {
+    let w = World::new();
+    let dir = tempfile::tempdir().unwrap();
+    let c = Console::open(dir.path()).unwrap();
+    for server in [
+        "http://192.0.2.10:8780",
+        "http://portal.example.com",
+        "http://10.1.2.3/api/v1",
+        "HTTP://Portal.Example.com:80/",
+    ] {
+        let e = c.connect(server, "lobby@hq.test", PASSWORD).unwrap_err();
+        let f = e.failure();
+        assert_eq!(f.code, "insecure_portal", "{server}: {}", f.message);
+        assert!(
+            f.message.contains("is not encrypted") && f.message.contains("https://"),
+            "{}",
+            f.message
+        );
+    }
+    assert!(!dir.path().join("credentials.enc").exists());
+    assert!(c.start_info().built_in, "nothing was remembered");
+
+    // https anywhere, and plain http on this computer, are accepted (these fail only because
+    // nothing answers there).
+    for server in [
+        "https://127.0.0.1:9",
+        "http://[::1]:9",
+        "http://127.0.0.1:9",
+        "http://localhost:9",
+    ] {
+        let e = c.connect(server, "lobby@hq.test", PASSWORD).unwrap_err();
+        assert_eq!(code(e), "offline", "{server}");
+    }
+    let by_name = format!("http://localhost:{}", w.s.addr.port());
+    let s = c.connect(&by_name, "lobby@hq.test", PASSWORD).unwrap();
+    assert_eq!(s.server, by_name);
+}
+
+#[test]
+fn a_plain_http_portal_an_earlier_version_saved_gets_no_token_in_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = "http://192.0.2.10:8780";
+    std::fs::write(
+        dir.path().join("desk.json"),
+        format!(r#"{{"server":"{server}"}}"#),
+    )
+    .unwrap();
+    let session = frontdesk_desk::Session {
+        email: "lobby@hq.test".into(),
+        role: "front_desk".into(),
+        portal_kind: "building".into(),
+        portal_id: "b1".into(),
+        place_name: "HQ".into(),
+        building_id: "b1".into(),
+        server: server.into(),
+        built_in: false,
+        may_edit_settings: false,
+    };
+    credentials(dir.path())
+        .save(&Credentials {
+            server: server.into(),
+            email: "lobby@hq.test".into(),
+            token: "a-token".into(),
+            session: Some(session),
+        })
+        .unwrap();
+    // Without the check this desk would come back signed in (offline, from the vault) and
+    // keep sending its token to 192.0.2.10 in clear.
+    let c = Console::open(dir.path()).unwrap();
+    assert!(c.start_info().session.is_none());
+    let e = c.sign_in("lobby@hq.test", PASSWORD).unwrap_err();
+    assert_eq!(code(e), "insecure_portal");
+}
