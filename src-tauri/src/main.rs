@@ -270,8 +270,20 @@ fn keep_memory_small() {
     }
 }
 
+/// Files the process creates are its user's alone. The desk creates its own files 0600 anyway
+/// (`frontdesk_desk`'s data folder); this covers what it does not create itself, such as
+/// WebKit's storage in the same app data folder.
+fn private_files() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: umask only sets this process's file-creation mask; called first thing in main.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
 fn main() {
     let started = Instant::now();
+    private_files();
     keep_memory_small();
     let desk = Arc::new(Desk {
         console: Mutex::new(None),

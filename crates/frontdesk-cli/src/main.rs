@@ -1,6 +1,7 @@
 //! `frontdesk`: badges, printers and card encoders from a terminal, for installers wiring a desk.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
@@ -135,8 +136,36 @@ enum PrinterCommand {
     },
 }
 
-fn main() -> anyhow::Result<()> {
-    match Cli::parse().command {
+/// Errors go to stderr as one line and the exit status is 1. Returning the error from `main`
+/// would print anyhow's report instead: its `Debug` form, with a stack backtrace whenever
+/// `RUST_BACKTRACE` is set (as it often is on machines where Rust is built).
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("frontdesk: {}", sentence(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error as one line: what failed, then the first cause that says why in plain words.
+/// The whole chain (`{:#}`) of an HTTP error reads like "error sending request for url (…):
+/// client error (Connect): tcp connect error: Connection refused"; its last link is the part
+/// an installer can act on.
+fn sentence(e: &anyhow::Error) -> String {
+    let top = e.to_string();
+    let root = e.root_cause().to_string();
+    let line = if e.chain().count() > 1 && !top.contains(&root) {
+        format!("{top}: {root}")
+    } else {
+        top
+    };
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
         Command::Badge { command } => badge(command),
         Command::Printers {
             command: PrinterCommand::List { cups, printer },

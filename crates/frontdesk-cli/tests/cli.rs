@@ -113,3 +113,84 @@ fn mistakes_get_a_clear_message() {
         text(&o)
     );
 }
+
+/// A word like `ClientErrorAttributesOrValuesNotSupported` or `ConnectionRefused`: a protocol or
+/// library enum name leaking into what an installer reads.
+fn enum_names(s: &str) -> Vec<&str> {
+    s.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| {
+            w.as_bytes()
+                .windows(2)
+                .any(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase())
+        })
+        .collect()
+}
+
+#[test]
+fn failures_are_one_plain_line_even_with_backtraces_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("badge.pdf");
+    let o = frontdesk(&["badge", "sample", "-o", pdf.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let pdf = pdf.to_str().unwrap();
+
+    // A label printer that takes raster only refuses the PDF with an IPP status.
+    let raster = common::Simulator::start_with_formats("RasterOnly", "image/pwg-raster,image/urf");
+    let dead_printer = format!("ipp://localhost:{}/ipp/print", common::free_port());
+    let dead_portal = format!("http://127.0.0.1:{}", common::free_port());
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["print", pdf, "--printer", &raster.uri],
+            "The printer does not accept this kind of document",
+        ),
+        (
+            vec!["print", pdf, "--printer", &dead_printer],
+            "The badge printer is offline or cannot be reached",
+        ),
+        (
+            vec![
+                "badge",
+                "render",
+                "inv-1",
+                "--server",
+                &dead_portal,
+                "--token",
+                "t",
+                "-o",
+                "/tmp/never.pdf",
+            ],
+            "cannot reach the portal service",
+        ),
+        // pcscd down: "not running"; pcscd up: "no card encoder called …". Either way, one line.
+        (
+            vec![
+                "encode",
+                "--reader",
+                "No Such Encoder",
+                "--facility",
+                "1",
+                "--number",
+                "2",
+                "--wait",
+                "1",
+            ],
+            "",
+        ),
+    ];
+    for (args, expected) in cases {
+        let o = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+            .args(&args)
+            .env("RUST_BACKTRACE", "1")
+            .env("RUST_LIB_BACKTRACE", "1")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", text(&o));
+        assert_eq!(err.lines().count(), 1, "{args:?}: not one line:\n{err}");
+        assert!(err.starts_with("frontdesk: "), "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert!(!err.to_lowercase().contains("backtrace"), "{args:?}: {err}");
+        assert!(enum_names(&err).is_empty(), "{args:?}: {err}");
+    }
+    assert!(raster.received().is_empty());
+}

@@ -10,7 +10,7 @@ use frontdesk_store::SqliteStore;
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
-use crate::vault::Vault;
+use crate::vault::{MachineId, Vault};
 use crate::DeskError;
 
 /// A demo user of the built-in portal, offered on the sign-in screen.
@@ -20,6 +20,11 @@ pub struct DemoLogin {
     pub password: String,
     pub what: String,
 }
+
+/// Why the built-in portal's invitation messages show as held.
+pub const HELD: &str = "The desk's built-in portal sends no messages (it has no mail server or \
+     SMS gateway), so the registration link was not kept. Connect the desk to a shared portal to \
+     send invitations.";
 
 pub struct EmbeddedPortal {
     pub url: String,
@@ -33,16 +38,22 @@ pub struct EmbeddedPortal {
 impl EmbeddedPortal {
     /// Start on `port` when it is free (the last start's, so the desk's session and cache,
     /// which belong to the portal's address, carry over), else on any free port.
-    pub fn start(dir: &Path, port: Option<u16>) -> Result<Self, DeskError> {
+    pub fn start(dir: &Path, port: Option<u16>, machine: &MachineId) -> Result<Self, DeskError> {
         let fail = |what: &str, e: &dyn std::fmt::Display| {
             DeskError::Local(format!("the built-in portal could not {what}: {e}"))
         };
         let db = dir.join("portal.db");
-        let store = SqliteStore::open(&db).map_err(|e| fail("open its database", &e))?;
+        crate::folder::private_database(&db)?;
+        // This portal runs no delivery worker: it has no mail server or SMS gateway, and its
+        // loopback address is no link a visitor's phone could open. A queued invitation would
+        // keep its registration link's secret in portal.db for good, so none is kept: messages
+        // are recorded as held, without the link.
+        let store = SqliteStore::open_keeping_no_link_secrets(&db, HELD)
+            .map_err(|e| fail("open its database", &e))?;
         let clock = Clock::default();
         // The demo's passwords are made once and kept encrypted beside the database: setting
         // new ones would end the desk's session (and strand what it queued) at every start.
-        let kept = Vault::new(dir, "demo-logins.enc");
+        let kept = Vault::new(dir, "demo-logins.enc", machine);
         let logins = match kept.load::<Vec<DemoLogin>>() {
             Some(logins) if !logins.is_empty() => logins,
             _ => {
@@ -85,7 +96,10 @@ impl EmbeddedPortal {
                         return;
                     };
                     let state = AppState::new(store, clock);
-                    let _ = frontdesk_server::serve(listener, state, async {
+                    // Only requests addressed to 127.0.0.1:PORT or localhost:PORT: a web page
+                    // in the desk PC's browser must not reach it through DNS rebinding.
+                    let serve = frontdesk_server::loopback::serve_to_this_computer;
+                    let _ = serve(listener, state, async {
                         let _ = stopped.await;
                     })
                     .await;

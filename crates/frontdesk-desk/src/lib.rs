@@ -10,6 +10,7 @@
 //! need the portal and say so when it cannot be reached.
 
 pub mod embedded;
+mod folder;
 mod types;
 pub mod vault;
 
@@ -29,7 +30,7 @@ use serde_json::{json, Value};
 use thiserror::Error;
 
 pub use types::*;
-use vault::{Credentials, Vault};
+use vault::{remove_if_there, Credentials, MachineId, Vault};
 
 #[derive(Debug, Error)]
 pub enum DeskError {
@@ -92,6 +93,7 @@ const SEARCH_LIMIT: usize = 30;
 
 pub struct Console {
     dir: PathBuf,
+    machine: MachineId,
     vault: Vault,
     settings: Mutex<DeskSettings>,
     embedded: Mutex<Option<embedded::EmbeddedPortal>>,
@@ -148,15 +150,20 @@ impl Console {
     /// Open the desk in `dir`: start the built-in portal when no shared one is configured, and
     /// restore the last session from the encrypted credentials.
     pub fn open(dir: &Path) -> Result<Self> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| DeskError::Local(format!("cannot create {}: {e}", dir.display())))?;
+        Self::open_on(dir, MachineId::of_this_machine()?)
+    }
+
+    /// [`Self::open`] with the machine id given (tests stand in for another machine).
+    pub fn open_on(dir: &Path, machine: MachineId) -> Result<Self> {
+        folder::make_private(dir)?;
         let settings: DeskSettings = std::fs::read(dir.join("desk.json"))
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
             .unwrap_or_default();
         let console = Self {
             dir: dir.to_path_buf(),
-            vault: Vault::new(dir, "credentials.enc"),
+            vault: Vault::new(dir, "credentials.enc", &machine),
+            machine,
             embedded: Mutex::new(None),
             live: RwLock::new(None),
             http: reqwest::blocking::Client::builder()
@@ -169,6 +176,7 @@ impl Console {
         if settings.server.is_none() {
             console.start_built_in()?;
         }
+        console.move_plain_session_into_the_vault()?;
         if let Some(c) = console.vault.load::<Credentials>() {
             if Some(c.server.as_str()) == console.target().ok().as_deref() {
                 // A portal that cannot be reached leaves the desk signed in on its cache (see
@@ -181,11 +189,30 @@ impl Console {
         Ok(console)
     }
 
+    /// Earlier versions kept the session (email, server, the place) in a plain `session.json`
+    /// that outlived sign-out. It joins the credentials it belongs to in the vault, and the
+    /// plain file goes whether or not it could be read.
+    fn move_plain_session_into_the_vault(&self) -> Result<()> {
+        let plain = self.dir.join("session.json");
+        let Ok(bytes) = std::fs::read(&plain) else {
+            return Ok(());
+        };
+        let old = serde_json::from_slice::<Session>(&bytes).ok();
+        if let (Some(mut c), Some(s)) = (self.vault.load::<Credentials>(), old) {
+            if c.session.is_none() && s.server == c.server && s.email == c.email {
+                c.session = Some(s);
+                self.vault.save(&c)?;
+            }
+        }
+        remove_if_there(&plain)
+    }
+
     fn start_built_in(&self) -> Result<()> {
         let mut e = self.lock_embedded()?;
         if e.is_none() {
             let mut s = self.current_settings();
-            let portal = embedded::EmbeddedPortal::start(&self.dir, s.built_in_port)?;
+            let portal =
+                embedded::EmbeddedPortal::start(&self.dir, s.built_in_port, &self.machine)?;
             if s.built_in_port != Some(portal.port) {
                 s.built_in_port = Some(portal.port);
                 self.save_settings(s)?;
@@ -300,6 +327,8 @@ impl Console {
     }
 
     fn sign_in_to(&self, server: &str, email: &str, password: &str) -> Result<Session> {
+        // Also for a server an earlier version saved without this check.
+        encrypted_or_local(server)?;
         if email.trim().is_empty() || password.is_empty() {
             return Err(DeskError::Refused {
                 code: "invalid".into(),
@@ -317,26 +346,22 @@ impl Console {
             server: server.to_string(),
             email: email.trim().to_string(),
             token: v["token"].as_str().unwrap_or_default().to_string(),
+            session: None,
         };
         self.resume(&c)?;
-        self.vault.save(&c)?;
         self.live().map(|l| l.session.clone())
     }
 
-    /// Become signed in with these credentials. Offline, the desk works from its cache with the
-    /// session it had.
+    /// Become signed in with these credentials, and keep them in the vault with the session
+    /// the portal described. Offline, the desk works from its cache with the session it had.
     fn resume(&self, c: &Credentials) -> Result<()> {
+        // The token is not sent in clear, even to a portal an earlier version was connected to.
+        encrypted_or_local(&c.server)?;
         let session = match self.describe(c) {
-            Ok(s) => {
-                let _ = vault::write_private(
-                    &self.dir.join("session.json"),
-                    &serde_json::to_vec(&s).unwrap_or_default(),
-                );
-                s
-            }
-            Err(DeskError::Offline(why)) => std::fs::read(self.dir.join("session.json"))
-                .ok()
-                .and_then(|b| serde_json::from_slice::<Session>(&b).ok())
+            Ok(s) => s,
+            Err(DeskError::Offline(why)) => c
+                .session
+                .clone()
                 .filter(|s| s.server == c.server && s.email == c.email)
                 .ok_or(DeskError::Offline(why))?,
             Err(e) => return Err(e),
@@ -348,7 +373,14 @@ impl Console {
                 c.server, session.portal_kind, session.portal_id
             ))
         ));
+        folder::private_database(&cache)?;
         let desk = Arc::new(Desk::open(&cache, &c.server, &c.token)?);
+        if c.session.as_ref() != Some(&session) {
+            self.vault.save(&Credentials {
+                session: Some(session.clone()),
+                ..c.clone()
+            })?;
+        }
         let status = Arc::new(Status::default());
         spawn_sync(desk.clone(), status.clone());
         spawn_follow(desk.clone(), status.clone());
@@ -441,7 +473,10 @@ impl Console {
                 None,
             );
         }
-        self.vault.clear()
+        // The credentials and the session are one file; a plain session file of an earlier
+        // version is normally gone at start, but sign-out must not depend on it.
+        self.vault.clear()?;
+        remove_if_there(&self.dir.join("session.json"))
     }
 
     pub fn state(&self) -> Result<DeskState> {
@@ -950,17 +985,48 @@ fn short_hash(s: &str) -> String {
 fn normalise_url(raw: &str) -> Result<String> {
     let t = raw.trim().trim_end_matches('/');
     let t = t.strip_suffix("/api/v1").unwrap_or(t);
-    let ok = (t.starts_with("http://") || t.starts_with("https://"))
-        && reqwest::Url::parse(t).is_ok_and(|u| u.host_str().is_some());
+    let ok = reqwest::Url::parse(t)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
     if !ok {
-        return Err(DeskError::Refused {
-            code: "invalid".into(),
-            message: format!(
-                "{raw} is not a portal address: use http(s)://host:port, as your admin gave it."
-            ),
-        });
+        return Err(not_an_address(raw));
     }
+    encrypted_or_local(t)?;
     Ok(t.to_string())
+}
+
+fn not_an_address(raw: &str) -> DeskError {
+    DeskError::Refused {
+        code: "invalid".into(),
+        message: format!("{raw} is not a portal address: use https://host, as your admin gave it."),
+    }
+}
+
+/// A portal on another machine is reached over https only: over plain http the password, the
+/// session token and the visitors' details cross the network readable by anyone on it. Plain
+/// http stays for a portal on this computer (loopback never leaves it): the built-in one, or a
+/// portal service run beside the desk.
+fn encrypted_or_local(server: &str) -> Result<()> {
+    let url = reqwest::Url::parse(server).map_err(|_| not_an_address(server))?;
+    let local = match url.host_str() {
+        Some("localhost") => true,
+        Some(h) => h
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback()),
+        None => false,
+    };
+    if url.scheme() == "https" || (url.scheme() == "http" && local) {
+        return Ok(());
+    }
+    Err(DeskError::Refused {
+        code: "insecure_portal".into(),
+        message: format!(
+            "{server} is not encrypted: the password and the visitors' details would cross the \
+             network readable by anyone on it. Use the portal's https:// address (ask your admin \
+             for it); plain http:// is only for a portal on this computer (127.0.0.1 or localhost)."
+        ),
+    })
 }
 
 /// Midnight to midnight on this desk's clock.

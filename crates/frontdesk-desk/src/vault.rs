@@ -30,6 +30,11 @@ pub struct Credentials {
     pub server: String,
     pub email: String,
     pub token: String,
+    /// Who is signed in and for which place, as the portal last said: what lets the desk open
+    /// signed in while its portal is down. Kept here, encrypted, and gone with the rest at
+    /// sign-out (earlier versions left it in a plain `session.json`).
+    #[serde(default)]
+    pub session: Option<crate::Session>,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -38,7 +43,51 @@ impl std::fmt::Debug for Credentials {
             .field("server", &self.server)
             .field("email", &self.email)
             .field("token", &"<secret>")
+            .field("session", &self.session.as_ref().map(|s| &s.place_name))
             .finish()
+    }
+}
+
+/// Where this machine's id is read from: systemd's, then D-Bus's (older or minimal systems).
+pub const MACHINE_ID_FILES: [&str; 2] = ["/etc/machine-id", "/var/lib/dbus/machine-id"];
+
+/// This machine's id, the half of the vault's key that does not travel with the data folder.
+#[derive(Clone)]
+pub struct MachineId(Vec<u8>);
+
+impl MachineId {
+    pub fn of_this_machine() -> Result<Self, DeskError> {
+        Self::from_files(&MACHINE_ID_FILES)
+    }
+
+    /// The first of `files` that holds an id. None of them is an error, never an empty id: a
+    /// key derived from the salt alone would open on any machine the folder is copied to.
+    /// systemd writes `uninitialized` there during a first boot, which is no id either.
+    pub fn from_files<P: AsRef<Path>>(files: &[P]) -> Result<Self, DeskError> {
+        files
+            .iter()
+            .filter_map(|p| fs::read(p).ok())
+            .find(|id| {
+                let t = String::from_utf8_lossy(id);
+                !t.trim().is_empty() && t.trim() != "uninitialized"
+            })
+            // The bytes as read, newline included: the key of vaults written before this check.
+            .map(Self)
+            .ok_or_else(|| {
+                let names: Vec<String> = files
+                    .iter()
+                    .map(|p| p.as_ref().display().to_string())
+                    .collect();
+                DeskError::Local(format!(
+                    "This computer has no machine id ({} missing or empty), and the desk locks its \
+                     saved sign-in to it. Ask an administrator to create one \
+                     (systemd-machine-id-setup, or dbus-uuidgen --ensure), then start the desk again.",
+                    match names.as_slice() {
+                        [one] => format!("{one} is"),
+                        _ => format!("{} are", names.join(" and ")),
+                    }
+                ))
+            })
     }
 }
 
@@ -48,10 +97,10 @@ pub struct Vault {
 }
 
 impl Vault {
-    pub fn new(dir: &Path, file: &str) -> Self {
+    pub fn new(dir: &Path, file: &str, machine: &MachineId) -> Self {
         Self {
             path: dir.join(file),
-            machine: machine_id(),
+            machine: machine.0.clone(),
         }
     }
 
@@ -99,22 +148,18 @@ impl Vault {
     }
 
     pub fn clear(&self) -> Result<(), DeskError> {
-        match fs::remove_file(&self.path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(DeskError::Local(format!(
-                "could not delete {}: {e}",
-                self.path.display()
-            ))),
-        }
+        remove_if_there(&self.path)
     }
 }
 
-fn machine_id() -> Vec<u8> {
-    ["/etc/machine-id", "/var/lib/dbus/machine-id"]
-        .iter()
-        .find_map(|p| fs::read(p).ok())
-        .unwrap_or_default()
+pub(crate) fn remove_if_there(path: &Path) -> Result<(), DeskError> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(DeskError::Local(format!(
+            "could not delete {}: {e}",
+            path.display()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Write a file readable by its owner only, whole or not at all (temp file, then rename).
@@ -131,6 +176,13 @@ pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), DeskError> 
             o.mode(0o600);
         }
         let mut f = o.open(&tmp).map_err(fail)?;
+        // The mode above applies only to a new file: a temp file left by a crash keeps its own.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            f.set_permissions(fs::Permissions::from_mode(0o600))
+                .map_err(fail)?;
+        }
         f.write_all(bytes).map_err(fail)?;
         f.sync_all().map_err(fail)?;
     }
@@ -142,18 +194,23 @@ pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), DeskError> 
 mod tests {
     use super::*;
 
+    fn here() -> MachineId {
+        MachineId(b"3d1219c7c4c5404aaa1f6d2a48adfda4\n".to_vec())
+    }
+
     fn creds() -> Credentials {
         Credentials {
             server: "http://127.0.0.1:8780".into(),
             email: "lobby@harbour.demo".into(),
             token: "s3cret-token-value".into(),
+            session: None,
         }
     }
 
     #[test]
     fn round_trip_and_no_plain_text_on_disk() {
         let dir = tempfile::tempdir().unwrap();
-        let v = Vault::new(dir.path(), "credentials.enc");
+        let v = Vault::new(dir.path(), "credentials.enc", &here());
         assert_eq!(v.load::<Credentials>(), None);
         v.save(&creds()).unwrap();
         let raw = fs::read(v.path()).unwrap();
@@ -177,7 +234,7 @@ mod tests {
     #[test]
     fn another_machine_or_a_damaged_file_does_not_open() {
         let dir = tempfile::tempdir().unwrap();
-        let v = Vault::new(dir.path(), "credentials.enc");
+        let v = Vault::new(dir.path(), "credentials.enc", &here());
         v.save(&creds()).unwrap();
         let elsewhere = Vault {
             path: v.path.clone(),
@@ -189,5 +246,51 @@ mod tests {
         raw[last] ^= 1;
         fs::write(v.path(), raw).unwrap();
         assert_eq!(v.load::<Credentials>(), None);
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod machine_id {
+    use super::*;
+
+    #[test]
+    fn a_missing_or_empty_machine_id_is_an_error_not_a_weaker_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let etc = dir.path().join("etc-machine-id");
+        let dbus = dir.path().join("dbus-machine-id");
+        let files = [&etc, &dbus];
+
+        let e = MachineId::from_files(&files).err().unwrap();
+        let msg = e.to_string();
+        assert!(msg.contains("no machine id"), "{msg}");
+        assert!(msg.contains(&etc.display().to_string()), "{msg}");
+        assert!(msg.contains("systemd-machine-id-setup"), "{msg}");
+
+        fs::write(&etc, "\n").unwrap();
+        fs::write(&dbus, "").unwrap();
+        assert!(MachineId::from_files(&files).is_err(), "empty files");
+        fs::write(&etc, "uninitialized\n").unwrap();
+        assert!(MachineId::from_files(&files).is_err(), "first boot");
+
+        // The D-Bus id stands in when systemd's is missing; systemd's wins when both exist.
+        fs::write(&dbus, "aaaa\n").unwrap();
+        assert_eq!(MachineId::from_files(&files).unwrap().0, b"aaaa\n");
+        fs::write(&etc, "bbbb\n").unwrap();
+        assert_eq!(MachineId::from_files(&files).unwrap().0, b"bbbb\n");
+    }
+
+    #[test]
+    fn the_key_is_the_one_earlier_versions_derived() {
+        // Earlier versions hashed the file's bytes as read; a vault they wrote still opens.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("machine-id");
+        fs::write(&file, "0123456789abcdef0123456789abcdef\n").unwrap();
+        let v = Vault::new(
+            dir.path(),
+            "x.enc",
+            &MachineId::from_files(&[&file]).unwrap(),
+        );
+        assert_eq!(v.machine, b"0123456789abcdef0123456789abcdef\n");
     }
 }

@@ -7,11 +7,41 @@
 #[path = "../../frontdesk-server/tests/common/mod.rs"]
 mod common;
 
+use std::path::Path;
+
 use common::{Link, World, ADMIN_EMAIL, PASSWORD};
+use frontdesk_desk::vault::{Credentials, MachineId, Vault};
 use frontdesk_desk::{Console, DeskError};
 
 fn code(e: DeskError) -> String {
     e.failure().code
+}
+
+fn credentials(dir: &Path) -> Vault {
+    Vault::new(
+        dir,
+        "credentials.enc",
+        &MachineId::of_this_machine().unwrap(),
+    )
+}
+
+/// Whether `needle` appears in any file of the folder outside the caches and the built-in
+/// portal's database (which hold the building's own data, names and emails included).
+fn in_plain_files(dir: &Path, needle: &str) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_file())
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            !(name.starts_with("cache-") || name.starts_with("portal.db"))
+        })
+        .filter(|e| {
+            let bytes = std::fs::read(e.path()).unwrap();
+            bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+        })
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect()
 }
 
 #[test]
@@ -103,7 +133,10 @@ fn a_desk_whose_portal_is_down_and_that_has_no_session_yet_still_opens() {
         c.connect(&link.url, "lobby@hq.test", PASSWORD).unwrap();
     }
     // As if the desk had never reached its portal since the credentials were saved.
-    std::fs::remove_file(dir.path().join("session.json")).unwrap();
+    let vault = credentials(dir.path());
+    let mut c = vault.load::<Credentials>().unwrap();
+    c.session = None;
+    vault.save(&c).unwrap();
     link.cut();
     let c = Console::open(dir.path()).unwrap();
     let info = c.start_info();
@@ -129,13 +162,151 @@ fn on_the_built_in_portal_the_session_and_queued_changes_carry_over_a_restart() 
     let c = Console::open(dir.path()).unwrap();
     let info = c.start_info();
     assert!(info.built_in);
-    eprintln!(
-        "DEBUG {}",
-        std::fs::read_to_string(dir.path().join("desk.json")).unwrap()
-    );
     assert_eq!(info.session.unwrap().email, "lobby@harbour.demo");
     assert_eq!(c.invite(&ada).unwrap().status, "arrived");
     c.sync_now().unwrap();
     assert_eq!(c.state().unwrap().pending, 0);
     assert_eq!(c.invite(&ada).unwrap().pending, 0);
+}
+
+#[test]
+fn the_session_lives_in_the_vault_and_sign_out_leaves_nothing_of_it() {
+    let w = World::new();
+    let link = Link::to(w.s.addr);
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let c = Console::open(dir.path()).unwrap();
+        c.connect(&link.url, "lobby@hq.test", PASSWORD).unwrap();
+        c.sync_now().unwrap();
+    }
+    assert!(!dir.path().join("session.json").exists());
+    assert_eq!(
+        in_plain_files(dir.path(), "lobby@hq.test"),
+        Vec::<String>::new(),
+        "the email is readable outside the vault"
+    );
+    let kept = credentials(dir.path()).load::<Credentials>().unwrap();
+    assert_eq!(kept.session.unwrap().email, "lobby@hq.test");
+
+    // Offline, the session comes from the vault.
+    link.cut();
+    let c = Console::open(dir.path()).unwrap();
+    assert_eq!(c.start_info().session.unwrap().email, "lobby@hq.test");
+
+    c.sign_out().unwrap();
+    assert!(!dir.path().join("credentials.enc").exists());
+    assert!(!dir.path().join("session.json").exists());
+    drop(c);
+    let c = Console::open(dir.path()).unwrap();
+    assert!(c.start_info().session.is_none(), "signed out for good");
+}
+
+#[test]
+fn an_old_plain_session_file_moves_into_the_vault_and_is_deleted() {
+    let w = World::new();
+    let link = Link::to(w.s.addr);
+    let dir = tempfile::tempdir().unwrap();
+    let session = {
+        let c = Console::open(dir.path()).unwrap();
+        c.connect(&link.url, "lobby@hq.test", PASSWORD).unwrap()
+    };
+    // The folder as an earlier version left it: the session in plain text beside credentials
+    // that do not carry it.
+    let vault = credentials(dir.path());
+    let mut old = vault.load::<Credentials>().unwrap();
+    old.session = None;
+    vault.save(&old).unwrap();
+    std::fs::write(
+        dir.path().join("session.json"),
+        serde_json::to_vec(&session).unwrap(),
+    )
+    .unwrap();
+
+    // Started with the portal down, the desk opens signed in: the session came across.
+    link.cut();
+    let c = Console::open(dir.path()).unwrap();
+    assert_eq!(c.start_info().session, Some(session.clone()));
+    assert!(!dir.path().join("session.json").exists());
+    assert_eq!(vault.load::<Credentials>().unwrap().session, Some(session));
+
+    // A plain session file that cannot be read (or belongs to nobody here) goes too.
+    drop(c);
+    std::fs::write(dir.path().join("session.json"), b"{not json").unwrap();
+    let _c = Console::open(dir.path()).unwrap();
+    assert!(!dir.path().join("session.json").exists());
+}
+
+#[test]
+fn a_portal_on_another_machine_must_be_https() {
+    let w = World::new();
+    let dir = tempfile::tempdir().unwrap();
+    let c = Console::open(dir.path()).unwrap();
+    for server in [
+        "http://192.0.2.10:8780",
+        "http://portal.example.com",
+        "http://10.1.2.3/api/v1",
+        "HTTP://Portal.Example.com:80/",
+    ] {
+        let e = c.connect(server, "lobby@hq.test", PASSWORD).unwrap_err();
+        let f = e.failure();
+        assert_eq!(f.code, "insecure_portal", "{server}: {}", f.message);
+        assert!(
+            f.message.contains("is not encrypted") && f.message.contains("https://"),
+            "{}",
+            f.message
+        );
+    }
+    assert!(!dir.path().join("credentials.enc").exists());
+    assert!(c.start_info().built_in, "nothing was remembered");
+
+    // https anywhere, and plain http on this computer, are accepted (these fail only because
+    // nothing answers there).
+    for server in [
+        "https://127.0.0.1:9",
+        "http://[::1]:9",
+        "http://127.0.0.1:9",
+        "http://localhost:9",
+    ] {
+        let e = c.connect(server, "lobby@hq.test", PASSWORD).unwrap_err();
+        assert_eq!(code(e), "offline", "{server}");
+    }
+    let by_name = format!("http://localhost:{}", w.s.addr.port());
+    let s = c.connect(&by_name, "lobby@hq.test", PASSWORD).unwrap();
+    assert_eq!(s.server, by_name);
+}
+
+#[test]
+fn a_plain_http_portal_an_earlier_version_saved_gets_no_token_in_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = "http://192.0.2.10:8780";
+    std::fs::write(
+        dir.path().join("desk.json"),
+        format!(r#"{{"server":"{server}"}}"#),
+    )
+    .unwrap();
+    let session = frontdesk_desk::Session {
+        email: "lobby@hq.test".into(),
+        role: "front_desk".into(),
+        portal_kind: "building".into(),
+        portal_id: "b1".into(),
+        place_name: "HQ".into(),
+        building_id: "b1".into(),
+        server: server.into(),
+        built_in: false,
+        may_edit_settings: false,
+    };
+    credentials(dir.path())
+        .save(&Credentials {
+            server: server.into(),
+            email: "lobby@hq.test".into(),
+            token: "a-token".into(),
+            session: Some(session),
+        })
+        .unwrap();
+    // Without the check this desk would come back signed in (offline, from the vault) and
+    // keep sending its token to 192.0.2.10 in clear.
+    let c = Console::open(dir.path()).unwrap();
+    assert!(c.start_info().session.is_none());
+    let e = c.sign_in("lobby@hq.test", PASSWORD).unwrap_err();
+    assert_eq!(code(e), "insecure_portal");
 }

@@ -50,7 +50,8 @@ pub enum PrintError {
         job_id: i32,
         reasons: String,
     },
-    #[error("The printer refused the request: {0}")]
+    /// The printer answered with an IPP error; the text says it in words (see [`refusal`]).
+    #[error("{0}")]
     Refused(String),
     #[error("No badge printer is configured. Add one in the desk settings.")]
     NoPrinter,
@@ -166,7 +167,7 @@ impl IppPrinter {
             return Err(PrintError::NotFound(self.text.clone()));
         }
         if !status.is_success() {
-            return Err(PrintError::Refused(format!("{status:?}")));
+            return Err(PrintError::Refused(refusal(status)));
         }
         Ok(resp)
     }
@@ -182,6 +183,61 @@ impl IppPrinter {
             }
         }
     }
+}
+
+/// An IPP error status in the receptionist's words. The status's own name
+/// (`ClientErrorAttributesOrValuesNotSupported`) means nothing at a front desk, so it never shows;
+/// the number does, last, for whoever supports the printer.
+fn refusal(status: StatusCode) -> String {
+    use StatusCode as S;
+    let words = match status {
+        // A label printer that takes only raster (AirPrint's URF, PWG raster) answers a PDF job
+        // with "attributes or values not supported": document-format is the attribute it refuses.
+        S::ClientErrorDocumentFormatNotSupported
+        | S::ClientErrorAttributesOrValuesNotSupported
+        | S::ClientErrorDocumentFormatError
+        | S::ClientErrorCompressionNotSupported
+        | S::ClientErrorCompressionError => {
+            "The printer does not accept this kind of document (badges are sent as PDF). \
+             Choose a printer that prints PDF, or add it through a CUPS queue that converts for it."
+        }
+        S::ClientErrorForbidden | S::ClientErrorNotAuthenticated | S::ClientErrorNotAuthorized => {
+            "The printer refuses jobs from this computer. Allow printing from it on the printer \
+             (or its CUPS queue), then try again."
+        }
+        S::ClientErrorGone => {
+            "This printer queue no longer exists. Check the printer address in the desk settings."
+        }
+        S::ClientErrorUriSchemeNotSupported => {
+            "The printer does not take this kind of address. Use its ipp:// address."
+        }
+        S::ClientErrorRequestEntityTooLong | S::ClientErrorRequestValueTooLong => {
+            "The badge is too large for this printer. Choose another badge template or printer."
+        }
+        S::ServerErrorNotAcceptingJobs => {
+            "The badge printer is not accepting jobs. Check it for a message, or restart it."
+        }
+        S::ClientErrorTimeout
+        | S::ServerErrorBusy
+        | S::ServerErrorServiceUnavailable
+        | S::ServerErrorTemporaryError => "The printer is busy. Try again in a moment.",
+        S::ServerErrorDeviceError => {
+            "The badge printer reports a fault. Check it for a message, or restart it."
+        }
+        S::ServerErrorJobCanceled => {
+            "The job was cancelled at the printer. Press Print again to print the badge."
+        }
+        S::ServerErrorOperationNotSupported
+        | S::ServerErrorVersionNotSupported
+        | S::ServerErrorMultipleDocumentJobsNotSupported => {
+            "This printer does not speak the printing protocol badges need (IPP Everywhere). \
+             Add it through a CUPS queue, or choose another printer."
+        }
+        _ => {
+            "The printer refused the badge. Check it for a message, or restart it, then try again."
+        }
+    };
+    format!("{words} (IPP status 0x{:04x})", status as u16)
 }
 
 fn attr<'a>(r: &'a IppRequestResponse, tag: DelimiterTag, name: &str) -> Option<&'a IppValue> {
@@ -224,7 +280,9 @@ impl BadgePrinter for IppPrinter {
                 IppAttribute::DOCUMENT_FORMAT_SUPPORTED,
             ])
             .build()
-            .map_err(|e| PrintError::Refused(e.to_string()))?;
+            .map_err(|e| {
+                PrintError::Refused(format!("The printer request could not be made: {e}."))
+            })?;
         let r = self.send(op)?;
         let t = DelimiterTag::PrinterAttributes;
         Ok(PrinterStatus {
@@ -250,18 +308,25 @@ impl BadgePrinter for IppPrinter {
         .job_title(job_name)
         .document_format("application/pdf")
         .build()
-        .map_err(|e| PrintError::Refused(e.to_string()))?;
+        .map_err(|e| PrintError::Refused(format!("The print job could not be made: {e}.")))?;
         let r = self.send(op)?;
         attr(&r, DelimiterTag::JobAttributes, IppAttribute::JOB_ID)
             .and_then(|v| v.as_integer())
             .copied()
-            .ok_or_else(|| PrintError::Refused("the printer gave no job id".into()))
+            .ok_or_else(|| {
+                PrintError::Refused(
+                    "The printer took the badge but gave no job number, so it cannot be followed. Check whether it printed."
+                        .into(),
+                )
+            })
     }
 
     fn job(&self, id: i32) -> Result<JobStatus, PrintError> {
         let op = IppOperationBuilder::get_job_attributes(self.uri.clone(), id)
             .build()
-            .map_err(|e| PrintError::Refused(e.to_string()))?;
+            .map_err(|e| {
+                PrintError::Refused(format!("The job's state could not be asked: {e}."))
+            })?;
         let r = self.send(op)?;
         let t = DelimiterTag::JobAttributes;
         let end = match attr(&r, t, IppAttribute::JOB_STATE)
@@ -416,5 +481,30 @@ impl PrintQueue {
             }
             std::thread::sleep(self.poll);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every IPP error status reads as a sentence, never as the protocol's enum name.
+    #[test]
+    fn every_refusal_is_in_words() {
+        for code in (0x0400u16..=0x0412).chain(0x0500..=0x0509).chain([0x0fff]) {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::UnknownStatusCode);
+            let text = refusal(status);
+            let name = format!("{status:?}");
+            assert!(!text.contains(&name), "{text}");
+            assert!(
+                text.starts_with("The ") || text.starts_with("This "),
+                "{text}"
+            );
+            assert!(!text.contains('\n'), "{text}");
+        }
+        assert!(
+            refusal(StatusCode::ClientErrorAttributesOrValuesNotSupported)
+                .starts_with("The printer does not accept this kind of document")
+        );
     }
 }

@@ -166,6 +166,25 @@ fn problems_are_reported_in_words_and_nothing_counts_as_printed() {
 }
 
 #[test]
+fn a_printer_that_takes_no_pdf_says_so_in_words() {
+    // A label printer as AirPrint offers it: raster only. Its status lists
+    // application/octet-stream, so the job is sent, and the printer refuses it with
+    // client-error-attributes-or-values-not-supported.
+    let sim = Simulator::start_with_formats("RasterLabel", "image/pwg-raster,image/urf");
+    let e = PrintQueue::new(vec![printer(&sim.uri)])
+        .print("r", &badge("Ada"), "badge", WAIT)
+        .unwrap_err();
+    assert!(matches!(e, PrintError::Refused(_)), "{e:?}");
+    let text = e.to_string();
+    assert!(
+        text.starts_with("The printer does not accept this kind of document"),
+        "{text}"
+    );
+    assert!(!text.contains("ClientError"), "{text}");
+    assert!(sim.received().is_empty());
+}
+
+#[test]
 fn a_printer_that_never_answers_times_out_clearly() {
     // Accepts connections and says nothing, like a printer stuck mid-boot.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

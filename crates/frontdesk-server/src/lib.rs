@@ -11,6 +11,7 @@ pub mod cli;
 pub mod delivery;
 pub mod demo;
 pub mod error;
+pub mod loopback;
 pub mod net;
 pub mod observe;
 mod routes;

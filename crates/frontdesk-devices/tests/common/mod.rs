@@ -26,6 +26,12 @@ pub fn free_port() -> u16 {
 
 impl Simulator {
     pub fn start(name: &str) -> Self {
+        Self::start_with_formats(name, "application/pdf")
+    }
+
+    /// A printer that takes only these document formats: `image/pwg-raster,image/urf` plays a
+    /// label printer as AirPrint offers it, which refuses a PDF job.
+    pub fn start_with_formats(name: &str, formats: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let spool = dir.path().join("spool");
@@ -72,7 +78,7 @@ impl Simulator {
                 &port.to_string(),
                 "-k",
                 "-f",
-                "application/pdf",
+                formats,
             ])
             .arg("-d")
             .arg(&spool)
