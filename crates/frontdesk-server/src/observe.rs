@@ -30,12 +30,23 @@ struct Latency {
     sum: f64,
 }
 
+/// The methods counted by name; any other is "other" (a client can send any token as a method,
+/// and each would otherwise be a series of its own).
+const METHODS: [&str; 8] = [
+    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "other",
+];
+
+#[derive(Default)]
+struct Answers {
+    by_status: BTreeMap<u16, u64>,
+    latency: Latency,
+}
+
 #[derive(Default)]
 pub struct Metrics {
-    /// (method, route, status) → answers.
-    answers: Mutex<BTreeMap<(String, String, u16), u64>>,
-    /// (method, route) → latency.
-    latency: Mutex<BTreeMap<(String, String), Latency>>,
+    /// route → method (index into [`METHODS`]) → answers. Keyed by route alone so that counting
+    /// an answer allocates nothing once the route has been seen.
+    answers: Mutex<BTreeMap<String, [Option<Box<Answers>>; METHODS.len()]>>,
     pushed: [AtomicU64; 3],
     sign_ins_throttled: AtomicU64,
     sign_ins_failed: AtomicU64,
@@ -49,17 +60,23 @@ pub enum PushOutcome {
     Refused = 2,
 }
 
+fn method_index(method: &str) -> usize {
+    METHODS
+        .iter()
+        .position(|m| *m == method)
+        .unwrap_or(METHODS.len() - 1)
+}
+
 impl Metrics {
-    fn record(&self, method: &str, route: &str, status: u16, secs: f64) {
+    fn record(&self, method: usize, route: &str, status: u16, secs: f64) {
         let mut answers = self.answers.lock().unwrap_or_else(|e| e.into_inner());
-        *answers
-            .entry((method.to_string(), route.to_string(), status))
-            .or_default() += 1;
-        drop(answers);
-        let mut latency = self.latency.lock().unwrap_or_else(|e| e.into_inner());
-        let l = latency
-            .entry((method.to_string(), route.to_string()))
-            .or_default();
+        let per_method = match answers.get_mut(route) {
+            Some(m) => m,
+            None => answers.entry(route.to_string()).or_default(),
+        };
+        let a = per_method[method].get_or_insert_with(Box::default);
+        *a.by_status.entry(status).or_default() += 1;
+        let l = &mut a.latency;
         l.count += 1;
         l.sum += secs;
         for (b, bound) in l.buckets.iter_mut().zip(BUCKETS) {
@@ -84,35 +101,36 @@ impl Metrics {
     /// The Prometheus text exposition (version 0.0.4).
     fn render(&self, gauges: &Gauges) -> String {
         let mut out = String::new();
+        let answers = self.answers.lock().unwrap_or_else(|e| e.into_inner());
+        let each = || {
+            answers.iter().flat_map(|(route, per_method)| {
+                per_method
+                    .iter()
+                    .zip(METHODS)
+                    .filter_map(move |(a, method)| Some((method, escape(route), a.as_deref()?)))
+            })
+        };
         let _ = writeln!(
             out,
             "# HELP frontdesk_http_requests_total Answers by method, route and status.\n\
              # TYPE frontdesk_http_requests_total counter"
         );
-        for ((method, route, status), n) in self
-            .answers
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-        {
-            let _ = writeln!(
-                out,
-                "frontdesk_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {n}",
-                escape(route)
-            );
+        for (method, route, a) in each() {
+            for (status, n) in &a.by_status {
+                let _ = writeln!(
+                    out,
+                    "frontdesk_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {n}"
+                );
+            }
         }
         let _ = writeln!(
             out,
             "# HELP frontdesk_http_request_duration_seconds Time to answer, by method and route.\n\
              # TYPE frontdesk_http_request_duration_seconds histogram"
         );
-        for ((method, route), l) in self
-            .latency
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-        {
-            let labels = format!("method=\"{method}\",route=\"{}\"", escape(route));
+        for (method, route, a) in each() {
+            let l = &a.latency;
+            let labels = format!("method=\"{method}\",route=\"{route}\"");
             for (bound, n) in BUCKETS.iter().zip(l.buckets) {
                 let _ = writeln!(
                     out,
@@ -127,6 +145,7 @@ impl Metrics {
                 l.count, l.sum, l.count
             );
         }
+        drop(answers);
         let _ = writeln!(
             out,
             "# HELP frontdesk_desk_mutations_total Changes pushed by desks, by outcome.\n\
@@ -192,24 +211,16 @@ fn request_id(req: &Request) -> String {
 /// Every request gets an id (echoed in `X-Request-Id`), a span carrying it, and its answer counted.
 pub async fn trace_requests(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let id = request_id(&req);
-    // Known methods only: a client can send any token as a method, and each would be a series.
-    let method = match req.method().as_str() {
-        m @ ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS") => m,
-        _ => "other",
-    }
-    .to_string();
+    let method = method_index(req.method().as_str());
     // The route pattern, not the path: ids must not make a series each.
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".into());
-    let span = tracing::info_span!("request", id = %id, method = %method, route = %route);
+    let matched = req.extensions().get::<MatchedPath>().cloned();
+    let route = matched.as_ref().map_or("unmatched", |p| p.as_str());
+    let span = tracing::info_span!("request", id = %id, method = METHODS[method], route = %route);
     let started = Instant::now();
     let mut response = next.run(req).instrument(span.clone()).await;
     let secs = started.elapsed().as_secs_f64();
     let status = response.status().as_u16();
-    st.metrics.record(&method, &route, status, secs);
+    st.metrics.record(method, route, status, secs);
     span.in_scope(|| {
         if status >= 500 {
             tracing::error!(status, ms = secs * 1000.0, "answered with a server error");
