@@ -8,7 +8,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use common::free_port;
 use serde_json::{json, Value};
+
+mod common;
 
 const ADMIN: &str = "admin@crash.test";
 const PASSWORD: &str = "crash test password";
@@ -16,14 +19,6 @@ const PASSWORD: &str = "crash test password";
 struct Proc {
     child: Child,
     base: String,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn start(db: &std::path::Path, port: u16) -> Proc {
