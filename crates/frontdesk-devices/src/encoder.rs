@@ -226,6 +226,7 @@ impl CardEncoder for PcscEncoder {
         })
     }
 
+    #[tracing::instrument(skip(self, credential), err(Display))]
     fn encode(&self, reader: &str, credential: Credential) -> Result<Encoded, EncodeError> {
         let ctx = Self::context()?;
         let name = self.reader_name(&ctx, reader)?;

@@ -407,6 +407,7 @@ impl PrintQueue {
         }
     }
 
+    #[tracing::instrument(skip(self, pdf), fields(bytes = pdf.len()), err(Display))]
     pub fn print(
         &self,
         request_id: &str,

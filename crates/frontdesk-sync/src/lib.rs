@@ -121,6 +121,7 @@ impl Desk {
     /// arrives, so another desk's check-in shows here at once. Returns when the stream ends or
     /// breaks, or when `stop` is set (checked at each event and at the server's keep-alives);
     /// the caller reconnects after a pause, and a pull covers whatever was missed.
+    #[tracing::instrument(skip_all, err(Display))]
     pub fn follow(&self, stop: &std::sync::atomic::AtomicBool) -> Result<()> {
         use std::io::BufRead;
         let since = self.cache.cursor()?;
@@ -157,6 +158,7 @@ impl Desk {
     }
 
     /// Pull, push what is queued, and pull what the push changed.
+    #[tracing::instrument(name = "desk_sync", skip_all, err(Display))]
     pub fn sync(&self) -> Result<SyncReport> {
         let mut report = SyncReport {
             pulled: self.pull()?,
@@ -171,6 +173,7 @@ impl Desk {
     }
 
     /// Apply every change after the cache's cursor; returns how many.
+    #[tracing::instrument(skip_all, err(Display))]
     pub fn pull(&self) -> Result<usize> {
         let mut total = 0;
         loop {
@@ -193,6 +196,7 @@ impl Desk {
     }
 
     /// Push the outbox in order; each mutation's outcome is kept.
+    #[tracing::instrument(skip_all, err(Display))]
     pub fn push(&self) -> Result<SyncReport> {
         let mut report = SyncReport::default();
         loop {
