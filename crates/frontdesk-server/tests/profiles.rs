@@ -132,19 +132,28 @@ fn edits_in_every_scope_from_every_side_stay_with_their_own_pair() {
         }
     }
 
-    // The other way round: Blue's edits never reach Acme's copy.
+    // The other way round: edits from Blue's side, Blue's copy or the building's invite for
+    // Blue, never reach Acme's copy.
     let acme_before = person(&w, &w.acme_admin, &acme.copy);
-    for scope in ["profile", "invite_and_profile"] {
-        w.s.patch(
-            &w.blue_admin,
-            &format!("/invites/{}/visitor", blue.copy),
-            json!({"scope": scope, "name": format!("Blue's {scope}"), "company": "Ørsted"}),
-        )
-        .ok();
-        assert_eq!(person(&w, &w.acme_admin, &acme.copy), acme_before);
-        assert_eq!(
-            person(&w, &w.blue_admin, &blue.copy).1["name"],
-            format!("Blue's {scope}")
-        );
+    let blue_sides = [
+        ("Blue", w.blue_admin.clone(), blue.copy.clone()),
+        (
+            "the building for Blue",
+            w.building_admin.clone(),
+            blue.primary.clone(),
+        ),
+    ];
+    for (side, token, invite) in &blue_sides {
+        for scope in ["profile", "invite_and_profile"] {
+            let name = format!("{side}'s {scope}");
+            w.s.patch(
+                token,
+                &format!("/invites/{invite}/visitor"),
+                json!({"scope": scope, "name": name, "company": "Ørsted"}),
+            )
+            .ok();
+            assert_eq!(person(&w, &w.acme_admin, &acme.copy), acme_before, "{name}");
+            assert_eq!(person(&w, &w.blue_admin, &blue.copy).1["name"], name);
+        }
     }
 }
