@@ -10,8 +10,7 @@
 //! Run: `cargo bench -p frontdesk-desk-app --bench app` (needs `scripts/install-deps test`).
 #![allow(clippy::unwrap_used)]
 
-#[path = "../../crates/frontdesk-server/tests/common/mod.rs"]
-mod common;
+use frontdesk_testkit::portal as common;
 #[path = "../tests/desktop/mod.rs"]
 mod desktop;
 

@@ -8,8 +8,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod desktop;
-#[path = "../../crates/frontdesk-devices/tests/common/mod.rs"]
-mod printer;
+use frontdesk_testkit::printer;
 
 use desktop::{App, Desktop};
 use serde_json::json;

@@ -4,8 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod desktop;
-#[path = "../../crates/frontdesk-devices/tests/pcsc_sim/mod.rs"]
-mod pcsc_sim;
+use frontdesk_testkit::pcsc_sim;
 
 use desktop::Desktop;
 use frontdesk_devices::encoder::{Credential, CREDENTIAL_BLOCK};

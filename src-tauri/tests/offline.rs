@@ -6,8 +6,7 @@
 //! staged meanwhile (a cancel, the same visitor arrived at another desk) are shown.
 #![allow(clippy::unwrap_used)]
 
-#[path = "../../crates/frontdesk-server/tests/common/mod.rs"]
-mod common;
+use frontdesk_testkit::portal as common;
 mod desktop;
 
 use common::{Link, World, PASSWORD};

@@ -1,8 +1,7 @@
 //! The installer's command line, against a real printer simulator.
 #![allow(clippy::unwrap_used)]
 
-#[path = "../../frontdesk-devices/tests/common/mod.rs"]
-mod common;
+use frontdesk_testkit::printer as common;
 
 use std::process::{Command, Output};
 

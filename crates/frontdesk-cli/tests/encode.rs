@@ -2,8 +2,7 @@
 //! MIFARE card) and assigned to the visit through the portal service's card endpoint.
 #![allow(clippy::unwrap_used)]
 
-#[path = "../../frontdesk-devices/tests/pcsc_sim/mod.rs"]
-mod pcsc_sim;
+use frontdesk_testkit::pcsc_sim;
 
 use std::process::Command;
 use std::time::Duration;

@@ -4,8 +4,7 @@
 //! actions saying so while the portal cannot be reached.
 #![allow(clippy::unwrap_used)]
 
-#[path = "../../frontdesk-server/tests/common/mod.rs"]
-mod common;
+use frontdesk_testkit::portal as common;
 
 use std::path::Path;
 

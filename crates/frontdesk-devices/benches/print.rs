@@ -2,8 +2,7 @@
 //! against ippeveprinter on loopback. Run: `cargo bench -p frontdesk-devices --bench print`.
 #![allow(clippy::unwrap_used)]
 
-#[path = "../tests/common/mod.rs"]
-mod common;
+use frontdesk_testkit::printer as common;
 
 use std::time::Duration;
 

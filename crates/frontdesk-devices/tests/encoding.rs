@@ -2,7 +2,7 @@
 //! virtual MIFARE Classic card.
 #![allow(clippy::unwrap_used)]
 
-mod pcsc_sim;
+use frontdesk_testkit::pcsc_sim;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! Printing badges over IPP to a real IPP Everywhere printer simulator.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use frontdesk_testkit::printer as common;
 
 use std::process::Command;
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! leaves the change feed untouched.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use frontdesk_testkit::portal as common;
 
 use common::{id, World};
 use serde_json::{json, Value};

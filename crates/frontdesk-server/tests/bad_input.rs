@@ -1,7 +1,7 @@
 //! Bad input gets a clear error and changes nothing.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use frontdesk_testkit::portal as common;
 
 use common::{validity, World};
 use serde_json::{json, Value};

@@ -2,7 +2,7 @@
 //! recorded as badge_generated on both invites of a pair; printing is recorded the same way.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use frontdesk_testkit::portal as common;
 
 use std::process::Command;
 

@@ -11,7 +11,7 @@ use chrono::Utc;
 use common::free_port;
 use serde_json::{json, Value};
 
-mod common;
+use frontdesk_testkit::portal as common;
 
 const ADMIN: &str = "admin@crash.test";
 const PASSWORD: &str = "crash test password";

@@ -3,7 +3,7 @@
 //! while the mail server is down and goes out once, exactly once, when it is back.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use frontdesk_testkit::portal as common;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

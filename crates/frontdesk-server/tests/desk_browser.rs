@@ -4,7 +4,7 @@
 //! target/test-output/desk-browser.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use frontdesk_testkit::portal as common;
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! once; what changed meanwhile comes back as a conflict, never dropped.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use frontdesk_testkit::portal as common;
 
 use chrono::{Duration, Utc};
 use common::World;

@@ -11,7 +11,7 @@
 //! replays a run.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use frontdesk_testkit::portal as common;
 
 use std::cell::RefCell;
 

@@ -3,7 +3,7 @@
 //! check) gives a badge without the photo while the server keeps answering.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use frontdesk_testkit::portal as common;
 
 use std::process::Command;
 

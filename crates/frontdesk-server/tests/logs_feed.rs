@@ -2,7 +2,7 @@
 //! Overview report, and the change feed (polling and server-sent events).
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use frontdesk_testkit::portal as common;
 
 use std::io::{BufRead, BufReader};
 use std::time::{Duration, Instant};

@@ -2,7 +2,7 @@
 //! Prometheus metrics behind a token, and JSON logs from the binary.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use frontdesk_testkit::portal as common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

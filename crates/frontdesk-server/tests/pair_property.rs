@@ -2,7 +2,7 @@
 //! against a model of the rules and for agreement between the two invites.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use frontdesk_testkit::portal as common;
 
 use common::{validity, World};
 use proptest::prelude::*;

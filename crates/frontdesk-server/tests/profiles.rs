@@ -4,7 +4,7 @@
 //! or what its own pair carries.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use frontdesk_testkit::portal as common;
 
 use common::{id, World};
 use serde_json::{json, Value};

@@ -2,7 +2,7 @@
 //! photo, each NDA once, one submission checking in both invites.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use frontdesk_testkit::portal as common;
 
 use base64::Engine;
 use chrono::Duration;

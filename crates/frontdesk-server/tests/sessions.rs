@@ -3,7 +3,7 @@
 //! lifetime. Ended sessions are purged; event streams are capped per session and in all.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use frontdesk_testkit::portal as common;
 
 use std::io::Read;
 use std::sync::mpsc;

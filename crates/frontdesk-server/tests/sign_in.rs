@@ -3,7 +3,7 @@
 //! Failed and throttled sign-ins are logged with the client's address.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use frontdesk_testkit::portal as common;
 
 use std::io::Write;
 use std::net::IpAddr;

@@ -3,7 +3,7 @@
 //! reading (which must also let go of its SQLite read transaction).
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use frontdesk_testkit::portal as common;
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;

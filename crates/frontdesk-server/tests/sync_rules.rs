@@ -2,7 +2,7 @@
 //! their reasons, and the card rules, against the real server over HTTP.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use frontdesk_testkit::portal as common;
 
 use chrono::Duration;
 use common::{id, validity, World};

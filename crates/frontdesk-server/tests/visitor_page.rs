@@ -4,7 +4,7 @@
 //! Screenshots of each step go to target/test-output/visitor-page.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use frontdesk_testkit::portal as common;
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -3,8 +3,7 @@
 //! Run: `cargo bench -p frontdesk-sync --bench desk`.
 #![allow(clippy::unwrap_used)]
 
-#[path = "../../frontdesk-server/tests/common/mod.rs"]
-mod common;
+use frontdesk_testkit::portal as common;
 
 use std::time::{Duration, Instant};
 

@@ -3,8 +3,7 @@
 //! linked invites agree, and what the server changed meanwhile comes back as conflicts.
 #![allow(clippy::unwrap_used)]
 
-#[path = "../../frontdesk-server/tests/common/mod.rs"]
-mod common;
+use frontdesk_testkit::portal as common;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

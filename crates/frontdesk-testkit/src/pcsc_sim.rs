@@ -2,7 +2,6 @@
 //! virtual MIFARE Classic card speaking vpcd's protocol (TCP; each message a big-endian u16
 //! length then the payload; a 1-byte payload is a control code, anything else an APDU).
 //! One pcscd serves the whole machine, so tests that use it hold a file lock.
-#![allow(dead_code, clippy::unwrap_used)]
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -2,7 +2,6 @@
 //! It needs a D-Bus even with DNS-SD off, so each simulator gets a private one. A hook script
 //! "prints" each job; writing a mode into `mode` makes it report an empty roll (`STATE:
 //! +media-empty-error`) or jam (exit 1, the job aborts).
-#![allow(dead_code, clippy::unwrap_used)]
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -16,13 +15,7 @@ pub struct Simulator {
     dbus_pid: Option<u32>,
 }
 
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+pub use crate::free_port;
 
 impl Simulator {
     pub fn start(name: &str) -> Self {

@@ -1,6 +1,5 @@
 //! The test harness: the real server, in-process on 127.0.0.1:0 with its own SQLite file, and a
 //! blocking HTTP client. `World` builds a building with three tenants in every sync state.
-#![allow(dead_code, clippy::unwrap_used)]
 
 use std::net::SocketAddr;
 
@@ -311,6 +310,8 @@ pub fn id(v: &Value) -> String {
 }
 
 impl World {
+    // Not `Default`: this starts a server and signs in a dozen users.
+    #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self::on(Server::start())
     }
@@ -521,13 +522,7 @@ pub struct SmtpServer {
     pub maildir: tempfile::TempDir,
 }
 
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+pub use crate::free_port;
 
 impl SmtpServer {
     pub fn start(port: u16) -> Self {
