@@ -1,0 +1,230 @@
+//! Buildings, tenants, their locations, and the tenant list that links them.
+
+use super::*;
+
+/// Time zone names of the IANA database ("Europe/Oslo", "UTC"): badges and reports show local
+/// time in it.
+fn timezone(tz: &str) -> Result<String> {
+    let tz = validate::required_text("timezone", tz, 64)?;
+    if tz.parse::<chrono_tz::Tz>().is_err() {
+        return Err(DomainError::invalid(
+            "invalid_timezone",
+            "timezone must be an IANA time zone name such as \"Europe/London\" or \"UTC\".",
+        )
+        .into());
+    }
+    Ok(tz)
+}
+
+pub fn create_building(tx: &mut dyn Tx, by: By<'_>, name: &str, tz: &str) -> Result<Building> {
+    if !by.actor.is_platform_admin() {
+        return Err(DomainError::Forbidden.into());
+    }
+    let b = Building {
+        id: new_id(),
+        name: validate::required_text("name", name, 200)?,
+        timezone: timezone(tz)?,
+        created_at: by.now,
+    };
+    tx.insert_building(&b)?;
+    Ok(b)
+}
+
+pub fn building(tx: &dyn Tx, by: By<'_>, id: &str) -> Result<Building> {
+    let scope = PortalScope::Building { id: id.into() };
+    let b = tx.building(id)?.ok_or(DomainError::NotFound("building"))?;
+    require(by.actor.works_portal(&scope), false, "building")?;
+    Ok(b)
+}
+
+pub fn create_tenant(tx: &mut dyn Tx, by: By<'_>, name: &str) -> Result<Tenant> {
+    if !by.actor.is_platform_admin() {
+        return Err(DomainError::Forbidden.into());
+    }
+    let t = Tenant {
+        id: new_id(),
+        name: validate::required_text("name", name, 200)?,
+        created_at: by.now,
+    };
+    tx.insert_tenant(&t)?;
+    Ok(t)
+}
+
+pub fn create_location(
+    tx: &mut dyn Tx,
+    by: By<'_>,
+    tenant_id: &str,
+    name: &str,
+    building_id: &str,
+) -> Result<Location> {
+    tx.tenant(tenant_id)?
+        .ok_or(DomainError::NotFound("tenant"))?;
+    require(by.actor.administers_tenant(tenant_id), false, "tenant")?;
+    tx.building(building_id)?
+        .ok_or(DomainError::NotFound("building"))?;
+    // A location puts the tenant in the building's directory and under its card numbers, so a
+    // tenant admin may only open one where the building has admitted the tenant (an active link
+    // in its tenant list). The operator (platform admin) places tenants anywhere, linked or not.
+    // To a tenant admin, a building that has not admitted the tenant is not there at all.
+    if !by.actor.is_platform_admin() && !tx.tenant_link_active(building_id, tenant_id)? {
+        return Err(DomainError::NotFound("building").into());
+    }
+    let l = Location {
+        id: new_id(),
+        tenant_id: tenant_id.into(),
+        building_id: building_id.into(),
+        name: validate::required_text("name", name, 200)?,
+        // A new location receives visitors; syncing building invitations is the tenant
+        // admin's explicit choice.
+        settings: LocationSettings {
+            visitor_management_enabled: true,
+            ..LocationSettings::default()
+        },
+        created_at: by.now,
+    };
+    tx.insert_location(&l)?;
+    append_location_change(tx, &l, by.now)?;
+    Ok(l)
+}
+
+pub fn locations_of_tenant(tx: &dyn Tx, by: By<'_>, tenant_id: &str) -> Result<Vec<Location>> {
+    tx.tenant(tenant_id)?
+        .ok_or(DomainError::NotFound("tenant"))?;
+    let all = tx.locations_of_tenant(tenant_id)?;
+    if by.actor.administers_tenant(tenant_id) {
+        return Ok(all);
+    }
+    let mine: Vec<_> = all
+        .into_iter()
+        .filter(|l| by.actor.works_portal(&location_scope(l)))
+        .collect();
+    require(!mine.is_empty(), false, "tenant")?;
+    Ok(mine)
+}
+
+pub(crate) fn location_scope(l: &Location) -> PortalScope {
+    PortalScope::Location {
+        id: l.id.clone(),
+        tenant_id: l.tenant_id.clone(),
+        building_id: l.building_id.clone(),
+    }
+}
+
+/// A location the actor works at (its desk or its tenant's admin).
+pub fn location(tx: &dyn Tx, by: By<'_>, id: &str) -> Result<Location> {
+    let l = tx.location(id)?.ok_or(DomainError::NotFound("location"))?;
+    require(
+        by.actor.works_portal(&location_scope(&l)),
+        false,
+        "location",
+    )?;
+    Ok(l)
+}
+
+/// A tenant location in the building, as a building desk picks it when inviting a visitor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DirectoryEntry {
+    pub location_id: String,
+    pub location_name: String,
+    pub tenant_id: String,
+    pub tenant_name: String,
+    /// Linked to the building: only then can its invites sync.
+    pub linked: bool,
+}
+
+/// The building's tenant locations, for those who work its portal. Names only: a tenant's
+/// settings stay with the tenant.
+pub fn directory(tx: &dyn Tx, by: By<'_>, building_id: &str) -> Result<Vec<DirectoryEntry>> {
+    building(tx, by, building_id)?;
+    let mut out = vec![];
+    for l in tx.locations_in_building(building_id)? {
+        let tenant = tx
+            .tenant(&l.tenant_id)?
+            .ok_or(DomainError::NotFound("tenant"))?;
+        out.push(DirectoryEntry {
+            linked: tx.tenant_link_active(building_id, &l.tenant_id)?,
+            location_id: l.id,
+            location_name: l.name,
+            tenant_id: tenant.id,
+            tenant_name: tenant.name,
+        });
+    }
+    out.sort_by(|a, b| (&a.tenant_name, &a.location_name).cmp(&(&b.tenant_name, &b.location_name)));
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TenantLink {
+    pub building_id: String,
+    pub tenant_id: String,
+    pub active: bool,
+}
+
+pub fn link_tenant(
+    tx: &mut dyn Tx,
+    by: By<'_>,
+    building_id: &str,
+    tenant_id: &str,
+) -> Result<(TenantLink, bool)> {
+    tx.building(building_id)?
+        .ok_or(DomainError::NotFound("building"))?;
+    require(
+        by.actor.administers_building(building_id),
+        by.actor.works_portal(&PortalScope::Building {
+            id: building_id.into(),
+        }),
+        "building",
+    )?;
+    tx.tenant(tenant_id)?
+        .ok_or(DomainError::NotFound("tenant"))?;
+    let was = tx.tenant_link_active(building_id, tenant_id)?;
+    if !was {
+        tx.set_tenant_link(building_id, tenant_id, true, by.now)?;
+    }
+    Ok((
+        TenantLink {
+            building_id: building_id.into(),
+            tenant_id: tenant_id.into(),
+            active: true,
+        },
+        !was,
+    ))
+}
+
+/// Unlinking stops new invites from syncing; pairs already linked stay linked, so no visit that
+/// is under way loses its other half.
+pub fn unlink_tenant(
+    tx: &mut dyn Tx,
+    by: By<'_>,
+    building_id: &str,
+    tenant_id: &str,
+) -> Result<()> {
+    tx.building(building_id)?
+        .ok_or(DomainError::NotFound("building"))?;
+    require(
+        by.actor.administers_building(building_id),
+        by.actor.works_portal(&PortalScope::Building {
+            id: building_id.into(),
+        }),
+        "building",
+    )?;
+    if !tx.tenant_link_active(building_id, tenant_id)? {
+        return Err(DomainError::NotFound("tenant link").into());
+    }
+    tx.set_tenant_link(building_id, tenant_id, false, by.now)?;
+    Ok(())
+}
+
+pub fn tenant_links(tx: &dyn Tx, by: By<'_>, building_id: &str) -> Result<Vec<TenantLink>> {
+    building(tx, by, building_id)?;
+    Ok(tx
+        .tenant_links(building_id)?
+        .into_iter()
+        .map(|(tenant_id, active)| TenantLink {
+            building_id: building_id.into(),
+            tenant_id,
+            active,
+        })
+        .collect())
+}

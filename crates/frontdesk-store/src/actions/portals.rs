@@ -1,0 +1,115 @@
+//! Portals: who works which, their visitor types, and a location's settings (the "Sync Building
+//! Invitations" card).
+
+use super::*;
+
+/// Resolve a portal and check the actor works there.
+pub fn portal_scope(tx: &dyn Tx, by: By<'_>, portal: &Portal) -> Result<PortalScope> {
+    let scope = match portal.kind {
+        PortalKind::Building => {
+            tx.building(&portal.id)?
+                .ok_or(DomainError::NotFound("building"))?;
+            PortalScope::Building {
+                id: portal.id.clone(),
+            }
+        }
+        PortalKind::Location => location_scope(
+            &tx.location(&portal.id)?
+                .ok_or(DomainError::NotFound("location"))?,
+        ),
+    };
+    require(by.actor.works_portal(&scope), false, "portal")?;
+    Ok(scope)
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewVisitorType {
+    pub name: String,
+    #[serde(default)]
+    pub requires_photo: bool,
+    #[serde(default)]
+    pub requires_nda: bool,
+    pub nda_text: Option<String>,
+    #[serde(default)]
+    pub questions: Vec<QuestionDraft>,
+}
+
+pub fn create_visitor_type(
+    tx: &mut dyn Tx,
+    by: By<'_>,
+    portal: &Portal,
+    req: &NewVisitorType,
+) -> Result<VisitorType> {
+    let scope = portal_scope(tx, by, portal)?;
+    require(by.actor.administers_portal(&scope), true, "portal")?;
+    let vt = visitor_type::build(
+        new_id(),
+        portal.clone(),
+        &req.name,
+        req.requires_photo,
+        req.requires_nda,
+        req.nda_text.as_deref(),
+        &req.questions,
+    )?;
+    tx.insert_visitor_type(&vt, by.now)?;
+    tx.append_change(
+        portal,
+        "visitor_type",
+        &vt.id,
+        &serde_json::to_value(&vt)?,
+        by.now,
+    )?;
+    Ok(vt)
+}
+
+pub fn visitor_types(tx: &dyn Tx, by: By<'_>, portal: &Portal) -> Result<Vec<VisitorType>> {
+    portal_scope(tx, by, portal)?;
+    tx.visitor_types(portal)
+}
+
+/// The Location Settings card is the tenant admin's.
+fn settings_location(tx: &dyn Tx, by: By<'_>, id: &str) -> Result<Location> {
+    let l = tx.location(id)?.ok_or(DomainError::NotFound("location"))?;
+    let scope = location_scope(&l);
+    require(
+        by.actor.administers_portal(&scope),
+        by.actor.works_portal(&scope),
+        "location",
+    )?;
+    Ok(l)
+}
+
+pub fn settings(tx: &dyn Tx, by: By<'_>, location_id: &str) -> Result<LocationSettings> {
+    Ok(settings_location(tx, by, location_id)?.settings)
+}
+
+pub fn save_settings(
+    tx: &mut dyn Tx,
+    by: By<'_>,
+    location_id: &str,
+    s: LocationSettings,
+) -> Result<LocationSettings> {
+    let mut l = settings_location(tx, by, location_id)?;
+    let belongs = match s.sync_visitor_type_id.as_deref() {
+        Some(vt) => tx
+            .visitor_type(vt)?
+            .is_some_and(|v| v.portal == Portal::location(location_id)),
+        None => false,
+    };
+    validate_settings(&s, belongs)?;
+    tx.save_location_settings(location_id, &s)?;
+    l.settings = s;
+    append_location_change(tx, &l, by.now)?;
+    Ok(l.settings)
+}
+
+pub(crate) fn append_location_change(tx: &mut dyn Tx, l: &Location, now: Timestamp) -> Result<()> {
+    tx.append_change(
+        &Portal::location(l.id.clone()),
+        "location",
+        &l.id,
+        &serde_json::to_value(l)?,
+        now,
+    )?;
+    Ok(())
+}
