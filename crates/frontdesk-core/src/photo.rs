@@ -205,8 +205,8 @@ fn ihdr(data: &[u8]) -> Result<Dimensions, HeaderError> {
 }
 
 /// CRC-32 as PNG computes it (ISO 3309, reflected, polynomial 0xEDB88320), table-less: a photo
-/// is checked once, at upload.
-fn crc32(bytes: &[u8]) -> u32 {
+/// is checked once, at upload. Public for tests that craft PNGs.
+pub fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = !0u32;
     for &b in bytes {
         crc ^= u32::from(b);

@@ -21,6 +21,16 @@ pub struct DemoLogin {
     pub what: String,
 }
 
+impl From<demo::DemoLogin> for DemoLogin {
+    fn from(l: demo::DemoLogin) -> Self {
+        Self {
+            email: l.email,
+            password: l.password,
+            what: l.what,
+        }
+    }
+}
+
 /// Why the built-in portal's invitation messages show as held.
 pub const HELD: &str = "The desk's built-in portal sends no messages (it has no mail server or \
      SMS gateway), so the registration link was not kept. Connect the desk to a shared portal to \
@@ -60,11 +70,7 @@ impl EmbeddedPortal {
                 let logins: Vec<DemoLogin> = demo::seed(&store, clock.now())
                     .map_err(|e| fail("seed the demo", &e))?
                     .into_iter()
-                    .map(|l| DemoLogin {
-                        email: l.email,
-                        password: l.password,
-                        what: l.what,
-                    })
+                    .map(DemoLogin::from)
                     .collect();
                 kept.save(&logins)?;
                 logins

@@ -111,11 +111,7 @@ fn links_an_earlier_version_left_in_the_outbox_are_purged_on_start() {
         let logins: Vec<DemoLogin> = frontdesk_server::demo::seed(&store, Utc::now())
             .unwrap()
             .into_iter()
-            .map(|l| DemoLogin {
-                email: l.email,
-                password: l.password,
-                what: l.what,
-            })
+            .map(DemoLogin::from)
             .collect();
         Vault::new(
             dir.path(),

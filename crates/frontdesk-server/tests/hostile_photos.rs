@@ -20,17 +20,8 @@ fn encoded(format: image::ImageFormat) -> Vec<u8> {
     out.into_inner()
 }
 
-/// CRC-32 as PNG uses it, to re-seal IHDR after changing it.
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
-        }
-    }
-    !crc
-}
+// CRC-32 as PNG uses it, to re-seal IHDR after changing it.
+use frontdesk_core::photo::crc32;
 
 /// A real small PNG whose IHDR claims 60000 × 60000 pixels of 16-bit RGBA (28.8 GB decoded),
 /// its CRC re-sealed so that a decoder believes it: a few hundred bytes.
