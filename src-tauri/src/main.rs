@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::Instant;
 
+use frontdesk_api::{Event, InviteView, Resent, Summary};
 use frontdesk_core::{LocationSettings, Origin};
 use frontdesk_desk::Console;
 use frontdesk_desk::{
@@ -21,7 +22,6 @@ use frontdesk_desk::{
 };
 use frontdesk_store::actions::{CardRequest, DirectoryEntry, NewInvite, VisitorPatch};
 use frontdesk_sync::{CachedInvite, Conflict};
-use serde_json::Value;
 use tauri::{Manager, State};
 
 /// The console opens in the background (the built-in portal and the cache take a moment), so
@@ -154,7 +154,7 @@ async fn sync_now(desk: Shared<'_>) -> Answer<()> {
 }
 
 #[tauri::command]
-async fn resend(desk: Shared<'_>, id: String) -> Answer<Value> {
+async fn resend(desk: Shared<'_>, id: String) -> Answer<Resent> {
     on(&desk, move |c| c.resend(&id)).await
 }
 
@@ -164,7 +164,7 @@ async fn change_validity(
     id: String,
     valid_from: String,
     valid_to: String,
-) -> Answer<Value> {
+) -> Answer<InviteView> {
     on(&desk, move |c| {
         c.change_validity(&id, &valid_from, &valid_to)
     })
@@ -172,22 +172,22 @@ async fn change_validity(
 }
 
 #[tauri::command]
-async fn update_visitor(desk: Shared<'_>, id: String, patch: VisitorPatch) -> Answer<Value> {
+async fn update_visitor(desk: Shared<'_>, id: String, patch: VisitorPatch) -> Answer<InviteView> {
     on(&desk, move |c| c.update_visitor(&id, &patch)).await
 }
 
 #[tauri::command]
-async fn assign_card(desk: Shared<'_>, id: String, card: CardRequest) -> Answer<Value> {
+async fn assign_card(desk: Shared<'_>, id: String, card: CardRequest) -> Answer<InviteView> {
     on(&desk, move |c| c.assign_card(&id, &card)).await
 }
 
 #[tauri::command]
-async fn activity(desk: Shared<'_>, id: String) -> Answer<Value> {
+async fn activity(desk: Shared<'_>, id: String) -> Answer<Vec<Event>> {
     on(&desk, move |c| c.activity(&id)).await
 }
 
 #[tauri::command]
-async fn summary(desk: Shared<'_>, origin: Option<Origin>) -> Answer<Value> {
+async fn summary(desk: Shared<'_>, origin: Option<Origin>) -> Answer<Summary> {
     on(&desk, move |c| c.summary(origin)).await
 }
 

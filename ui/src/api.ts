@@ -1,50 +1,9 @@
-// The shapes of the registration API (GET/POST /api/v1/registrations/{token}).
+// The registration API (GET/POST /api/v1/registrations/{token}); its shapes are the generated
+// ones of frontdesk-api.
 
-export type QuestionKind = "text" | "yes_no" | "choice";
-export type PortalKind = "building" | "location";
+import type { FlowQuestion, RegistrationView, Submission, Submitted } from "./generated/api-types";
 
-export interface FlowQuestion {
-  key: string;
-  portal: PortalKind;
-  label: string;
-  kind: QuestionKind;
-  required: boolean;
-  options?: string[];
-}
-
-export interface FlowNda {
-  key: string;
-  portal: PortalKind;
-  text: string;
-}
-
-export interface RegistrationView {
-  invite_id: string;
-  status: string;
-  visitor: { name: string; email: string | null; mobile: string | null };
-  host_name: string;
-  building_name: string;
-  location_name: string;
-  valid_from: string;
-  valid_to: string;
-  questions: FlowQuestion[];
-  photo_required: boolean;
-  ndas: FlowNda[];
-}
-
-export interface Submission {
-  visitor: { name: string; email: string | null; mobile: string | null };
-  answers: Record<string, string | boolean>;
-  photo?: string;
-  accepted_ndas: string[];
-  signature?: string;
-}
-
-export interface Submitted {
-  invite_id: string;
-  status: string;
-  checked_in_at: string | null;
-}
+export type { FlowQuestion, RegistrationView, Submission, Submitted };
 
 /** An error as the API reports it: a code to branch on and a sentence for the visitor. */
 export class ApiError extends Error {

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
+use frontdesk_api::{BadgeParams, CardRequest};
 use frontdesk_badge::{BadgeData, Renderer};
+use frontdesk_client::{Client, ClientError, Transport};
 use frontdesk_devices::encoder::{CardEncoder, Credential, PcscEncoder};
 use frontdesk_devices::printer::{self, BadgePrinter, IppPrinter, PrintQueue};
 
@@ -237,36 +239,32 @@ fn encode(e: Encode) -> anyhow::Result<()> {
     let (Some(invite), Some(token)) = (e.invite, e.token) else {
         return Ok(());
     };
-    let url = format!(
-        "{}/api/v1/invites/{invite}/card",
-        e.server.trim_end_matches('/')
-    );
-    let resp = reqwest::blocking::Client::new()
-        .put(&url)
-        .bearer_auth(token)
-        .json(&serde_json::json!({
-            "number": done.credential.card_number(),
-            "format": Credential::FORMAT,
-            "local_only": e.local_only,
-        }))
-        .send()
-        .with_context(|| {
-            format!(
-                "the card is encoded, but the portal service at {} cannot be reached to assign it",
-                e.server
-            )
-        })?;
-    if !resp.status().is_success() {
-        let body: serde_json::Value = resp.json().unwrap_or_default();
-        bail!(
-            "the card is encoded, but the portal did not assign it: {}",
-            body["error"]["message"]
-                .as_str()
-                .unwrap_or("no reason given")
-        );
+    let card = CardRequest {
+        number: done.credential.card_number(),
+        format: Credential::FORMAT.into(),
+        local_only: e.local_only,
+    };
+    match portal(&e.server, &token)?.assign_card(&invite, &card) {
+        Ok(_) => println!("Assigned to invite {invite}."),
+        Err(ClientError::Offline(why)) => bail!(
+            "the card is encoded, but the portal service at {} cannot be reached to assign it: {why}",
+            e.server
+        ),
+        Err(ClientError::Refused { message, .. }) => {
+            bail!("the card is encoded, but the portal did not assign it: {message}")
+        }
+        Err(other) => {
+            return Err(anyhow::Error::new(other).context("the card is encoded, but not assigned"))
+        }
     }
-    println!("Assigned to invite {invite}.");
     Ok(())
+}
+
+/// The portal service at `server`, signed in with `token`. An installer's one-off command waits
+/// up to 30 s for the whole exchange, as it always has.
+fn portal(server: &str, token: &str) -> anyhow::Result<Client> {
+    let wait = Duration::from_secs(30);
+    Ok(Client::new(&Transport::new(wait, Some(wait))?, server)?.signed_in(token))
 }
 
 fn badge(command: BadgeCommand) -> anyhow::Result<()> {
@@ -278,29 +276,17 @@ fn badge(command: BadgeCommand) -> anyhow::Result<()> {
             template,
             output,
         } => {
-            let mut url = format!(
-                "{}/api/v1/invites/{invite_id}/badge.pdf",
-                server.trim_end_matches('/')
-            );
-            if let Some(t) = template {
-                url.push_str(&format!("?template={t}"));
-            }
-            let resp = reqwest::blocking::Client::new()
-                .get(&url)
-                .bearer_auth(token)
-                .send()
-                .with_context(|| format!("cannot reach the portal service at {server}"))?;
-            if !resp.status().is_success() {
-                let status = resp.status();
-                let body: serde_json::Value = resp.json().unwrap_or_default();
-                bail!(
-                    "the portal refused ({status}): {}",
-                    body["error"]["message"]
-                        .as_str()
-                        .unwrap_or("no reason given")
-                );
-            }
-            let pdf = resp.bytes()?;
+            let pdf =
+                match portal(&server, &token)?.badge_pdf(&invite_id, &BadgeParams { template }) {
+                    Ok(pdf) => pdf,
+                    Err(ClientError::Offline(why)) => {
+                        bail!("cannot reach the portal service at {server}: {why}")
+                    }
+                    Err(ClientError::Refused {
+                        status, message, ..
+                    }) => bail!("the portal refused ({status}): {message}"),
+                    Err(other) => return Err(other.into()),
+                };
             std::fs::write(&output, &pdf)
                 .with_context(|| format!("cannot write {}", output.display()))?;
             println!(

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use crate::{DomainError, Portal, PortalKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     PlatformAdmin,

@@ -9,6 +9,7 @@ use crate::{DomainError, Invite, Timestamp};
 pub const CARD_SYNC_BLOCKED_PROMPT: &str = "Card sync blocked. This keycard cannot be synced from the Building Portal because the card sync setting is currently turned off. Contact your system administrator to enable this setting. Would you like to assign this keycard locally instead?";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum CardStatus {

@@ -14,7 +14,9 @@ use crate::{DomainError, PortalKind, QuestionKind, VisitorType};
 pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
 pub const MAX_ANSWER_CHARS: usize = 1000;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FlowQuestion {
     /// `building.q1`, `location.q2`: unique across both portals.
     pub key: String,
@@ -22,11 +24,13 @@ pub struct FlowQuestion {
     pub label: String,
     pub kind: QuestionKind,
     pub required: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FlowNda {
     /// `building` or `location`.
     pub key: String,
@@ -34,7 +38,9 @@ pub struct FlowNda {
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Flow {
     pub questions: Vec<FlowQuestion>,
     pub photo_required: bool,
@@ -77,7 +83,9 @@ pub fn merge(building: Option<&VisitorType>, location: Option<&VisitorType>) -> 
 }
 
 /// An answer as the visitor's page sends it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum Answer {
     Bool(bool),
@@ -85,7 +93,9 @@ pub enum Answer {
 }
 
 /// An accepted answer, kept with the side whose question it was.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GivenAnswer {
     pub key: String,
     pub portal: PortalKind,

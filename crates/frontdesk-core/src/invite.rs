@@ -8,10 +8,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{DomainError, Timestamp};
+use crate::{Building, DomainError, Id, Location, Profile, Tenant, Timestamp, VisitorType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PortalKind {
     Building,
@@ -38,6 +39,7 @@ impl PortalKind {
 /// The portal an invite belongs to: a Building Portal, or a tenant location's portal.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Portal {
     pub kind: PortalKind,
     pub id: String,
@@ -62,6 +64,7 @@ impl Portal {
 /// Where the visit was first created; the Invite Origin filter of the visitor logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     Building,
@@ -95,6 +98,7 @@ impl Origin {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InviteStatus {
     Invited,
@@ -137,10 +141,52 @@ impl InviteStatus {
     }
 }
 
+/// The four things a person does to a visit, as the API, the desk's outbox and the activity log
+/// name them. One definition for the server's actions, the desk's queued changes and the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VisitAction {
+    CheckIn,
+    Arrive,
+    CheckOut,
+    Cancel,
+}
+
+impl VisitAction {
+    pub const ALL: [VisitAction; 4] = [Self::CheckIn, Self::Arrive, Self::CheckOut, Self::Cancel];
+
+    /// The name stored with a desk's queued change (the same as on the wire).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CheckIn => "check_in",
+            Self::Arrive => "arrive",
+            Self::CheckOut => "check_out",
+            Self::Cancel => "cancel",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    /// The activity-log entry the action writes.
+    pub fn event(self) -> &'static str {
+        match self {
+            Self::CheckIn => "checked_in",
+            Self::Arrive => "arrived",
+            Self::CheckOut => "checked_out",
+            Self::Cancel => "cancelled",
+        }
+    }
+}
+
 /// The invite's own copy of the visitor's details (the profile may differ after a
 /// "profile only" update).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Visitor {
     pub name: String,
     pub email: Option<String>,
@@ -150,23 +196,23 @@ pub struct Visitor {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invite {
-    pub id: String,
+    pub id: Id<Invite>,
     pub portal: Portal,
     /// The building the visit takes place in (the portal's building for a location).
-    pub building_id: String,
+    pub building_id: Id<Building>,
     /// The tenant location being visited.
-    pub location_id: String,
-    pub tenant_id: String,
+    pub location_id: Id<Location>,
+    pub tenant_id: Id<Tenant>,
     pub origin: Origin,
     /// The side whose validity and notifications govern the pair. A lone invite is primary.
     pub primary: bool,
-    pub linked_invite_id: Option<String>,
+    pub linked_invite_id: Option<Id<Invite>>,
     /// The stored status; read it through [`Invite::status_at`], which applies expiry.
     pub status: InviteStatus,
     pub visitor: Visitor,
-    pub profile_id: String,
+    pub profile_id: Id<Profile>,
     pub host_name: String,
-    pub visitor_type_id: Option<String>,
+    pub visitor_type_id: Option<Id<VisitorType>>,
     pub valid_from: Timestamp,
     pub valid_to: Timestamp,
     pub checked_in_at: Option<Timestamp>,

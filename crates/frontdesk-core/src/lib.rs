@@ -10,6 +10,7 @@ pub mod access;
 pub mod card;
 pub mod error;
 pub mod flow;
+pub mod id;
 pub mod invite;
 pub mod photo;
 pub mod session;
@@ -20,7 +21,8 @@ pub mod visitor_type;
 pub use access::{Actor, PortalScope, Role};
 pub use card::{Card, CardStatus, CardTargets};
 pub use error::DomainError;
-pub use invite::{Invite, InviteStatus, Origin, Portal, PortalKind, Visitor};
+pub use id::{Building, Id, Location, Notification, Profile, Tenant, User};
+pub use invite::{Invite, InviteStatus, Origin, Portal, PortalKind, VisitAction, Visitor};
 pub use sync::{LocationSettings, NotSyncedReason};
 pub use visitor_type::{Question, QuestionKind, VisitorType};
 

@@ -7,6 +7,7 @@ use crate::DomainError;
 
 /// The tenant admin's settings of one location (Tenant Portal → Location Settings).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LocationSettings {
     pub visitor_management_enabled: bool,
@@ -21,6 +22,8 @@ pub struct LocationSettings {
 /// Why a building's invite stayed in the Building Portal alone. All failing conditions are
 /// reported, not only the first, so the admin can fix them in one go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NotSyncedReason {
     TenantNotLinked,

@@ -1,7 +1,8 @@
 //! What the desk's window sends and receives. The TypeScript declarations in
-//! `ui/src/generated/desk-types.ts` are generated from these (and from the server's own view
-//! types), and a test fails when the two drift apart.
+//! `ui/src/generated/desk-types.ts` are generated from these, importing the wire types they
+//! use from `frontdesk-api`'s `api-types.ts`, and a test fails when the two drift apart.
 
+use frontdesk_api::{InviteStatus, InviteView, Origin, PortalKind, Role, SyncReason};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -9,9 +10,9 @@ use ts_rs::TS;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Session {
     pub email: String,
-    pub role: String,
-    /// `building` or `location`: the portal this desk works.
-    pub portal_kind: String,
+    pub role: Role,
+    /// The portal this desk works: a building's or a tenant location's.
+    pub portal_kind: PortalKind,
     pub portal_id: String,
     /// The building's or location's name, for the title bar.
     pub place_name: String,
@@ -66,45 +67,40 @@ pub struct DeskState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct InviteRow {
     pub id: String,
-    pub status: String,
+    pub status: InviteStatus,
     pub name: String,
     pub company: Option<String>,
     pub host: String,
-    /// Invite Origin: `building` or `tenant`.
-    pub origin: String,
+    pub origin: Origin,
     /// Changes of this desk not yet confirmed by the portal.
     pub pending: u32,
 }
 
-impl From<frontdesk_sync::CachedInvite> for InviteRow {
-    fn from(c: frontdesk_sync::CachedInvite) -> Self {
-        Self {
-            origin: c.data["origin"].as_str().unwrap_or_default().to_string(),
-            id: c.id,
+impl TryFrom<frontdesk_sync::CachedInvite> for InviteRow {
+    type Error = serde_json::Error;
+
+    /// The origin is read from the cached description of the invite.
+    fn try_from(c: frontdesk_sync::CachedInvite) -> Result<Self, Self::Error> {
+        Ok(Self {
+            origin: Origin::deserialize(&c.data["origin"])?,
             status: c.status,
+            id: c.id,
             name: c.name,
             company: c.company,
             host: c.host,
             pending: c.pending as u32,
-        }
+        })
     }
-}
-
-/// A sync precondition that failed when a building invite was created.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct NotSynced {
-    pub code: String,
-    pub message: String,
 }
 
 /// A new invite and whether Reverse Building Sync made its linked copy (and why not).
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct CreatedInvite {
-    #[ts(type = "InviteView")]
-    pub invite: serde_json::Value,
+    pub invite: InviteView,
     pub synced: bool,
     pub linked_invite_id: Option<String>,
-    pub reasons: Vec<NotSynced>,
+    /// Why Reverse Building Sync made no linked copy (empty when it did).
+    pub reasons: Vec<SyncReason>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -140,57 +136,48 @@ pub struct DeskFailure {
     pub message: String,
 }
 
-/// Every declaration the window uses, in one TypeScript module.
+/// The desk's own declarations, in one TypeScript module that imports the wire types they
+/// use from `api-types.ts` (generated from `frontdesk-api`), so each type is declared once.
 pub fn typescript() -> String {
-    use frontdesk_core::{
-        CardStatus, InviteStatus, LocationSettings, Origin, Portal, PortalKind, Visitor,
-    };
-    use frontdesk_store::actions::{
-        CardRequest, DirectoryEntry, NewInvite, VisitorInput, VisitorPatch, VisitorUpdateScope,
-    };
-    use frontdesk_store::queries::Summary;
-    use frontdesk_store::views::{CardView, InviteView};
-    use frontdesk_store::{Event, Profile};
     use frontdesk_sync::{CachedInvite, Conflict};
-    let decls = [
-        PortalKind::decl(),
-        Portal::decl(),
-        Origin::decl(),
-        InviteStatus::decl(),
-        Visitor::decl(),
-        Profile::decl(),
-        CardStatus::decl(),
-        CardView::decl(),
-        InviteView::decl(),
-        CachedInvite::decl(),
-        InviteRow::decl(),
-        Conflict::decl(),
-        Event::decl(),
-        Summary::decl(),
-        DirectoryEntry::decl(),
-        VisitorInput::decl(),
-        NewInvite::decl(),
-        VisitorUpdateScope::decl(),
-        VisitorPatch::decl(),
-        CardRequest::decl(),
-        LocationSettings::decl(),
-        Session::decl(),
-        DemoAccount::decl(),
-        StartInfo::decl(),
-        DeviceState::decl(),
-        DeskState::decl(),
-        NotSynced::decl(),
-        CreatedInvite::decl(),
-        ExportedCsv::decl(),
-        EncodedCard::decl(),
-        Devices::decl(),
-        DeskFailure::decl(),
-    ];
-    let mut out = String::from(
-        "// Generated from the Rust types by `cargo test -p frontdesk-desk --test typescript`\n\
-         // (FRONTDESK_WRITE_TYPES=1 rewrites it). Do not edit by hand.\n\n",
+
+    let mut decls = vec![];
+    let mut used = vec![];
+    macro_rules! declare {
+        ($($t:ty),* $(,)?) => {$(
+            decls.push((<$t>::ident(), <$t>::decl()));
+            used.extend(<$t>::dependencies().into_iter().map(|d| d.ts_name));
+        )*};
+    }
+    declare!(
+        CachedInvite,
+        InviteRow,
+        Conflict,
+        Session,
+        DemoAccount,
+        StartInfo,
+        DeviceState,
+        DeskState,
+        CreatedInvite,
+        ExportedCsv,
+        EncodedCard,
+        Devices,
+        DeskFailure,
     );
-    for d in decls {
+    // What is referred to but not declared here is frontdesk-api's.
+    let mut imported: Vec<String> = used
+        .into_iter()
+        .filter(|n| !decls.iter().any(|(d, _)| d == n))
+        .collect();
+    imported.sort();
+    imported.dedup();
+    let mut out = format!(
+        "// Generated from the Rust types by `cargo test -p frontdesk-desk --test typescript`\n\
+         // (FRONTDESK_WRITE_TYPES=1 rewrites it). Do not edit by hand.\n\n\
+         import type {{ {} }} from \"./api-types\";\n\n",
+        imported.join(", ")
+    );
+    for (_, d) in decls {
         out.push_str("export ");
         out.push_str(&d);
         out.push_str("\n\n");

@@ -10,9 +10,9 @@ use chrono::{Duration, Utc};
 use frontdesk_desk::embedded::{DemoLogin, HELD};
 use frontdesk_desk::vault::{MachineId, Vault};
 use frontdesk_desk::Console;
-use frontdesk_store::actions::{NewInvite, VisitorInput};
+use frontdesk_store::actions::{NewInvite, NotificationState, VisitorInput};
 use frontdesk_store::queries::Visibility;
-use frontdesk_store::{secret_hash, SqliteStore};
+use frontdesk_store::{secret_hash, ReadModels, SqliteStore};
 
 /// Every registration secret written in the files: a link's secret is 64 hex characters, and
 /// a run of them is one when its SHA-256 is a registration the portal would accept.
@@ -79,7 +79,7 @@ fn invitations_on_the_built_in_portal_leave_no_link_secret_in_portal_db() {
         .unwrap();
     c.create_invite(&invite("Alan Turing", None, Some("+447700900123")))
         .unwrap();
-    let id = by_mail.invite["id"].as_str().unwrap().to_string();
+    let id = by_mail.invite.id.clone();
     c.resend(&id).unwrap();
 
     // Read while the portal runs: what is in its WAL counts as much as the file.
@@ -94,8 +94,11 @@ fn invitations_on_the_built_in_portal_leave_no_link_secret_in_portal_db() {
     assert!(all.iter().all(|n| n.link_token.is_none()), "{all:?}");
     assert!(all
         .iter()
-        .all(|n| n.state == "held" || n.state == "superseded"));
-    let held: Vec<_> = ours.iter().filter(|n| n.state == "held").collect();
+        .all(|n| n.state == NotificationState::Held || n.state == NotificationState::Superseded));
+    let held: Vec<_> = ours
+        .iter()
+        .filter(|n| n.state == NotificationState::Held)
+        .collect();
     assert_eq!(held.len(), 2, "the resend superseded the first email");
     assert!(held.iter().all(|n| n.last_error.as_deref() == Some(HELD)));
     assert_eq!(secrets_in(&db, &store), Vec::<String>::new());
@@ -129,7 +132,7 @@ fn links_an_earlier_version_left_in_the_outbox_are_purged_on_start() {
     assert!(!all.is_empty());
     assert!(all
         .iter()
-        .all(|n| n.link_token.is_none() && n.state != "queued"));
+        .all(|n| n.link_token.is_none() && n.state != NotificationState::Queued));
     assert_eq!(secrets_in(&db, &store), Vec::<String>::new());
     drop(c);
     assert_eq!(secrets_in(&db, &store), Vec::<String>::new());

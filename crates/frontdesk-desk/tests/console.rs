@@ -9,6 +9,7 @@ use frontdesk_testkit::portal as common;
 use std::path::Path;
 
 use common::{Link, World, ADMIN_EMAIL, PASSWORD};
+use frontdesk_core::InviteStatus;
 use frontdesk_desk::vault::{Credentials, MachineId, Vault};
 use frontdesk_desk::{Console, DeskError};
 
@@ -104,7 +105,7 @@ fn a_shared_portal_and_the_session_are_remembered_across_restarts_and_offline() 
     let info = c.start_info();
     assert!(!info.built_in && info.demo_accounts.is_empty());
     assert_eq!(info.session.unwrap().email, "lobby@hq.test");
-    assert_eq!(c.arrive(&b).unwrap().status, "arrived");
+    assert_eq!(c.arrive(&b).unwrap().status, InviteStatus::Arrived);
     assert_eq!(code(c.resend(&b).unwrap_err()), "offline");
     assert_eq!(code(c.summary(None).unwrap_err()), "offline");
     assert_eq!(c.state().unwrap().pending, 1);
@@ -162,7 +163,7 @@ fn on_the_built_in_portal_the_session_and_queued_changes_carry_over_a_restart() 
     let info = c.start_info();
     assert!(info.built_in);
     assert_eq!(info.session.unwrap().email, "lobby@harbour.demo");
-    assert_eq!(c.invite(&ada).unwrap().status, "arrived");
+    assert_eq!(c.invite(&ada).unwrap().status, InviteStatus::Arrived);
     c.sync_now().unwrap();
     assert_eq!(c.state().unwrap().pending, 0);
     assert_eq!(c.invite(&ada).unwrap().pending, 0);
@@ -285,8 +286,8 @@ fn a_plain_http_portal_an_earlier_version_saved_gets_no_token_in_clear() {
     .unwrap();
     let session = frontdesk_desk::Session {
         email: "lobby@hq.test".into(),
-        role: "front_desk".into(),
-        portal_kind: "building".into(),
+        role: frontdesk_core::Role::FrontDesk,
+        portal_kind: frontdesk_core::PortalKind::Building,
         portal_id: "b1".into(),
         place_name: "HQ".into(),
         building_id: "b1".into(),

@@ -7,7 +7,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use frontdesk_core::session::{SessionPolicy, SessionState};
 use frontdesk_core::{Actor, Timestamp};
-use frontdesk_store::{actions, StoreError};
+use frontdesk_store::{actions, Store, StoreError};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -18,7 +18,7 @@ pub fn hash_password(password: &str) -> Result<String, StoreError> {
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| StoreError::Backend(format!("password hashing failed: {e}")))
+        .map_err(|e| StoreError::Backend(format!("password hashing failed: {e}").into()))
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
@@ -62,7 +62,7 @@ pub enum LoginOutcome {
 
 /// Check the credentials and open a session (sweeping out ended ones on the way).
 pub fn login(
-    store: &frontdesk_store::SqliteStore,
+    store: &dyn Store,
     email: &str,
     password: &str,
     now: Timestamp,
@@ -130,7 +130,7 @@ fn bearer(parts: &Parts) -> Option<&str> {
 
 /// The session behind `hash`, if it is live now; records its use (at most once a minute).
 pub fn live_session(
-    store: &frontdesk_store::SqliteStore,
+    store: &dyn Store,
     hash: &[u8],
     now: Timestamp,
     policy: SessionPolicy,

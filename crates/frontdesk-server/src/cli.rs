@@ -2,10 +2,11 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Parser;
-use frontdesk_store::{actions, SqliteStore};
+use frontdesk_store::{actions, SqliteStore, Store};
 
 use crate::{auth, demo, AppState, Clock};
 
@@ -156,8 +157,10 @@ pub fn default_db_path() -> PathBuf {
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
     let db = args.db.clone().unwrap_or_else(default_db_path);
-    let store =
-        SqliteStore::open(&db).with_context(|| format!("opening the database {}", db.display()))?;
+    // SQLite is the one backend today; from here on the service sees only the Store trait.
+    let store: Arc<dyn Store> = Arc::new(
+        SqliteStore::open(&db).with_context(|| format!("opening the database {}", db.display()))?,
+    );
     let clock = Clock::default();
     if let (Some(email), Some(password)) = (&args.admin_email, &args.admin_password) {
         let created = store
@@ -176,7 +179,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         }
     }
     if args.demo {
-        let logins = demo::seed(&store, clock.now()).context("seeding the demo data")?;
+        let logins = demo::seed(&*store, clock.now()).context("seeding the demo data")?;
         println!("Demo data is ready. Sign in with (passwords are new on every start):");
         for l in logins {
             println!("  {:<30} {:<16} {}", l.email, l.password, l.what);
@@ -200,7 +203,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         )
     });
     if args.demo && args.smtp_url.is_none() {
-        let links = demo::registration_links(&store, &public_url)?;
+        let links = demo::registration_links(&*store, &public_url)?;
         if !links.is_empty() {
             println!(
                 "Visitors' registration pages (no mail server is configured, so open them here):"

@@ -3,11 +3,11 @@
 
 use chrono::{Duration, Timelike};
 use frontdesk_core::visitor_type::QuestionDraft;
-use frontdesk_core::{Actor, LocationSettings, Portal, QuestionKind, Role, Timestamp};
+use frontdesk_core::{Actor, Id, LocationSettings, Portal, QuestionKind, Role, Timestamp};
 use frontdesk_store::actions::{
-    self, By, NewInvite, NewUser, NewVisitorType, Transition, VisitorInput,
+    self, By, NewInvite, NewUser, NewVisitorType, VisitAction, VisitorInput,
 };
-use frontdesk_store::{Result, SqliteStore, StoreError, Tx};
+use frontdesk_store::{Result, Store, StoreError, Tx};
 use rand::Rng;
 
 use crate::auth::hash_password;
@@ -66,7 +66,7 @@ const USERS: &[(&str, &str)] = &[
 ];
 
 /// Seed the demo if it is not there yet, and give every demo user a fresh password.
-pub fn seed(store: &SqliteStore, now: Timestamp) -> Result<Vec<DemoLogin>> {
+pub fn seed(store: &dyn Store, now: Timestamp) -> Result<Vec<DemoLogin>> {
     let actor = seeder();
     let by = By { actor: &actor, now };
     let logins: Vec<DemoLogin> = USERS
@@ -86,9 +86,9 @@ pub fn seed(store: &SqliteStore, now: Timestamp) -> Result<Vec<DemoLogin>> {
             build(tx, by, &logins, &hashes)?;
         }
         for (l, h) in logins.iter().zip(&hashes) {
-            let u = tx
-                .user_by_email(&l.email)?
-                .ok_or_else(|| StoreError::Backend(format!("demo user {} missing", l.email)))?;
+            let u = tx.user_by_email(&l.email)?.ok_or_else(|| {
+                StoreError::Backend(format!("demo user {} missing", l.email).into())
+            })?;
             tx.set_password_hash(&u.id, h, None)?;
         }
         Ok(())
@@ -131,7 +131,7 @@ fn build(tx: &mut dyn Tx, by: By<'_>, logins: &[DemoLogin], hashes: &[String]) -
         Ok((t.id, l.id))
     };
     let (acme, acme_loc) = tenant("Acme Robotics", "Acme Robotics, floor 12", true)?;
-    let (bluefin, _bluefin_loc) = tenant("Blue Fin Legal", "Blue Fin Legal, floor 7", true)?;
+    let (bluefin, bluefin_loc) = tenant("Blue Fin Legal", "Blue Fin Legal, floor 7", true)?;
     let (cobalt, cobalt_loc) = tenant("Cobalt Labs", "Cobalt Labs, floor 3", false)?;
 
     let acme_type = actions::create_visitor_type(
@@ -234,31 +234,25 @@ fn build(tx: &mut dyn Tx, by: By<'_>, logins: &[DemoLogin], hashes: &[String]) -
             bt,
         ),
     )?;
-    actions::transition(tx, by, &synced.invite.id, Transition::CheckIn, None)?;
-    actions::create_invite(
+    actions::transition(
         tx,
         by,
-        &bp,
-        invite(
-            &_bluefin_loc,
+        &Id::from(synced.invite.id.as_str()),
+        VisitAction::CheckIn,
+        None,
+    )?;
+    // Two more building invites, for the tenants whose syncing is off or unlinked.
+    for (location, host, name, company) in [
+        (
+            &bluefin_loc,
             "Atticus Finch",
             "Scout Finch",
             "Maycomb Times",
-            bt,
         ),
-    )?;
-    actions::create_invite(
-        tx,
-        by,
-        &bp,
-        invite(
-            &cobalt_loc,
-            "Marie Curie",
-            "Pierre Dupont",
-            "Radium Ltd",
-            bt,
-        ),
-    )?;
+        (&cobalt_loc, "Marie Curie", "Pierre Dupont", "Radium Ltd"),
+    ] {
+        actions::create_invite(tx, by, &bp, invite(location, host, name, company, bt))?;
+    }
     let tenant_made = actions::create_invite(
         tx,
         by,
@@ -271,7 +265,13 @@ fn build(tx: &mut dyn Tx, by: By<'_>, logins: &[DemoLogin], hashes: &[String]) -
             Some(&acme_type.id),
         ),
     )?;
-    actions::transition(tx, by, &tenant_made.invite.id, Transition::Arrive, None)?;
+    actions::transition(
+        tx,
+        by,
+        &Id::from(tenant_made.invite.id.as_str()),
+        VisitAction::Arrive,
+        None,
+    )?;
     actions::create_invite(
         tx,
         by,
@@ -289,14 +289,14 @@ fn build(tx: &mut dyn Tx, by: By<'_>, logins: &[DemoLogin], hashes: &[String]) -
 
 /// Registration links of demo visits still waiting to register, from their held invitations
 /// (no mail server in the demo), so the visitor's page can be tried at once.
-pub fn registration_links(store: &SqliteStore, public_url: &str) -> Result<Vec<(String, String)>> {
+pub fn registration_links(store: &dyn Store, public_url: &str) -> Result<Vec<(String, String)>> {
     let held = store.notifications(&frontdesk_store::queries::Visibility::All, 50)?;
     Ok(held
         .into_iter()
-        .filter(|n| n.state != "sent")
+        .filter(|n| n.state != frontdesk_api::NotificationState::Sent)
         .filter(|n| {
             store
-                .read(|tx| tx.invite(&n.invite_id))
+                .read(|tx| tx.invite(&Id::from(n.invite_id.as_str())))
                 .ok()
                 .flatten()
                 .is_some_and(|i| i.status == frontdesk_core::InviteStatus::Invited)

@@ -4,11 +4,11 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use frontdesk_api::ErrorBody;
 use frontdesk_core::card::CARD_SYNC_BLOCKED_PROMPT;
 use frontdesk_core::error::ErrorKind;
 use frontdesk_core::DomainError;
 use frontdesk_store::StoreError;
-use serde_json::json;
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -86,8 +86,8 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Domain(d) => d.into(),
-            StoreError::Backend(msg) => {
-                tracing::error!(error = %msg, "storage failure");
+            StoreError::Backend(e) => {
+                tracing::error!(error = %e, "storage failure");
                 Self::internal()
             }
         }
@@ -164,14 +164,14 @@ pub fn payload_too_large() -> ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut error = json!({ "code": self.code, "message": self.message });
+        let mut body = ErrorBody::new(self.code, self.message);
         if self.code == "card_sync_blocked" {
             // The desk shows the product's prompt with its two choices: Save assigns locally
             // (repeat with local_only: true), Cancel changes nothing.
-            error["message"] = json!(CARD_SYNC_BLOCKED_PROMPT);
-            error["choices"] = json!(["save", "cancel"]);
+            body.error.message = CARD_SYNC_BLOCKED_PROMPT.into();
+            body.error.choices = Some(vec!["save".into(), "cancel".into()]);
         }
-        let mut response = (self.status, Json(json!({ "error": error }))).into_response();
+        let mut response = (self.status, Json(body)).into_response();
         if let Some(wait) = self.retry_after {
             let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
             response.headers_mut().insert(

@@ -14,6 +14,7 @@ pub mod error;
 pub mod loopback;
 pub mod net;
 pub mod observe;
+pub mod openapi;
 mod routes;
 pub mod streams;
 pub mod throttle;
@@ -25,7 +26,7 @@ use std::sync::Arc;
 use chrono::{Duration, Utc};
 use frontdesk_core::{Actor, Timestamp};
 use frontdesk_store::actions::By;
-use frontdesk_store::{SqliteStore, Tx};
+use frontdesk_store::{Store, Tx};
 use tokio::sync::watch;
 
 pub use error::ApiError;
@@ -34,7 +35,7 @@ pub use net::{serve_app, Limits};
 pub use routes::router;
 
 /// Request bodies above this are refused with 413 before they are parsed.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+pub use frontdesk_api::limits::MAX_BODY_BYTES;
 
 /// The service's clock. Tests move it forward to see invites expire; production never does.
 #[derive(Clone, Default)]
@@ -57,7 +58,7 @@ impl Clock {
 
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Arc<SqliteStore>,
+    pub store: Arc<dyn Store>,
     pub clock: Clock,
     /// Bumped after every write, so change streams wake up and read what is new.
     changed: Arc<watch::Sender<u64>>,
@@ -80,9 +81,11 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(store: SqliteStore, clock: Clock) -> Self {
+    /// `store` is the database the service runs on: a `SqliteStore` as it is, or any
+    /// [`Store`] already behind an `Arc`.
+    pub fn new(store: impl Into<Arc<dyn Store>>, clock: Clock) -> Self {
         Self {
-            store: Arc::new(store),
+            store: store.into(),
             clock,
             changed: Arc::new(watch::channel(0).0),
             closing: Arc::new(watch::channel(false).0),
@@ -157,9 +160,11 @@ impl AppState {
     {
         let store = self.store.clone();
         let now = self.clock.now();
-        let out =
-            tokio::task::spawn_blocking(move || store.write(|tx| f(tx, By { actor: &actor, now })))
-                .await??;
+        let span = store_span::<F>("write");
+        let out = tokio::task::spawn_blocking(move || {
+            timed(&span, || store.write(|tx| f(tx, By { actor: &actor, now })))
+        })
+        .await??;
         self.notify_changed();
         Ok(out)
     }
@@ -172,21 +177,56 @@ impl AppState {
     {
         let store = self.store.clone();
         let now = self.clock.now();
-        Ok(
-            tokio::task::spawn_blocking(move || store.read(|tx| f(tx, By { actor: &actor, now })))
-                .await??,
-        )
+        let span = store_span::<F>("read");
+        Ok(tokio::task::spawn_blocking(move || {
+            timed(&span, || store.read(|tx| f(tx, By { actor: &actor, now })))
+        })
+        .await??)
     }
 
     /// Run anything against the store on a blocking thread.
     pub async fn blocking<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&SqliteStore) -> frontdesk_store::Result<T> + Send + 'static,
+        F: FnOnce(&dyn Store) -> frontdesk_store::Result<T> + Send + 'static,
     {
         let store = self.store.clone();
-        Ok(tokio::task::spawn_blocking(move || f(&store)).await??)
+        let span = store_span::<F>("query");
+        Ok(tokio::task::spawn_blocking(move || timed(&span, || f(&*store))).await??)
     }
+}
+
+/// A span for one call into the store, child of the request's span, named after the code that
+/// made it: the closure's type name is the handler's path (`routes::invites::check_in`), so a
+/// slow request's log says which action or query took the time without every handler naming it.
+fn store_span<F>(op: &'static str) -> tracing::Span {
+    let mut action = std::any::type_name::<F>();
+    while let Some(outer) = action.strip_suffix("::{{closure}}") {
+        action = outer;
+    }
+    let action = action.strip_prefix("frontdesk_server::").unwrap_or(action);
+    tracing::debug_span!("store", op, action)
+}
+
+/// Run `f` in `span` (on the blocking thread, where the request's span is not current) and say
+/// how long it took and whether the store refused or failed.
+fn timed<T>(
+    span: &tracing::Span,
+    f: impl FnOnce() -> frontdesk_store::Result<T>,
+) -> frontdesk_store::Result<T> {
+    span.in_scope(|| {
+        let started = std::time::Instant::now();
+        let out = f();
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        match &out {
+            Ok(_) => tracing::debug!(ms, "store call done"),
+            Err(frontdesk_store::StoreError::Domain(e)) => {
+                tracing::debug!(ms, refused = %e, "store call refused")
+            }
+            Err(e) => tracing::warn!(ms, error = %e, "store call failed"),
+        }
+        out
+    })
 }
 
 /// One core is left to everything else; with one core, hashing still gets one turn at a time.

@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use common::free_port;
+use frontdesk_core::Id;
+use frontdesk_store::ReadModels;
 use serde_json::{json, Value};
 
 use frontdesk_testkit::portal as common;
@@ -212,10 +214,13 @@ fn sigkill_mid_load_loses_no_acknowledged_write_and_leaves_no_half_pair() {
     );
     for e in &logs {
         let copy = store
-            .read(|tx| tx.invite(e.linked_invite_id.as_deref().unwrap()))
+            .read(|tx| tx.invite(&Id::from(e.linked_invite_id.clone().unwrap())))
             .unwrap()
             .unwrap();
-        assert_eq!(copy.linked_invite_id.as_deref(), Some(e.id.as_str()));
+        assert_eq!(
+            copy.linked_invite_id.as_ref().map(Id::as_str),
+            Some(e.id.as_str())
+        );
         assert_eq!(copy.status.as_str(), e.status.as_str());
     }
     server.child.kill().unwrap();

@@ -141,6 +141,8 @@ enum Shape {
 #[rustfmt::skip] // a table reads best one route a line
 const ROUTES: &[(&str, &str, Query, Shape)] = &[
     ("GET",    "/health",                                      Query::None,    Shape::None),
+    ("GET",    "/openapi.json",                                Query::None,    Shape::None),
+    ("GET",    "/docs",                                        Query::None,    Shape::None),
     ("POST",   "/auth/login",                                  Query::None,    Shape::Login),
     ("POST",   "/auth/logout",                                 Query::None,    Shape::None),
     ("GET",    "/me",                                          Query::None,    Shape::None),

@@ -174,58 +174,131 @@ fn metrics_are_for_the_operator_and_count_what_happened() {
     }
 }
 
+/// The server binary on a fresh database, logging JSON lines to stderr with the given filter
+/// (`None`: its default), and the lines it logs.
+struct LoggingServer {
+    child: std::process::Child,
+    port: u16,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl LoggingServer {
+    fn start(dir: &std::path::Path, filter: Option<&str>) -> Self {
+        let port = common::free_port();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_frontdesk-server"));
+        cmd.args(["--db"])
+            .arg(dir.join("f.db"))
+            .args([
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--log-format",
+                "json",
+            ])
+            .args(["--admin-email", ADMIN_EMAIL, "--admin-password", PASSWORD])
+            .env_remove("RUST_LOG")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        if let Some(f) = filter {
+            cmd.env("RUST_LOG", f);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let http = reqwest::blocking::Client::new();
+        common::eventually(20, "the server answers", || {
+            http.get(format!("http://127.0.0.1:{port}/healthz"))
+                .send()
+                .is_ok()
+        });
+        LoggingServer { child, port, lines }
+    }
+
+    fn post(&self, path: &str, request_id: &str, token: Option<&str>, body: Value) -> Value {
+        let mut r = reqwest::blocking::Client::new()
+            .post(format!("http://127.0.0.1:{}/api/v1{path}", self.port))
+            .header("x-request-id", request_id)
+            .json(&body);
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        let r = r.send().unwrap();
+        assert!(r.status().is_success(), "{path}: {}", r.status());
+        r.json().unwrap()
+    }
+
+    /// The first JSON line `wanted` picks, waiting up to 10 s for each line.
+    fn find(&self, what: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let line = self
+                .lines
+                .recv_timeout(Duration::from_secs(10))
+                .unwrap_or_else(|_| panic!("a JSON log line for {what}"));
+            let v: Value = serde_json::from_str(&line)
+                .unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
+            if wanted(&v) {
+                return v;
+            }
+        }
+    }
+}
+
+impl Drop for LoggingServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[test]
 fn the_binary_logs_json_lines_with_the_request_id() {
     let dir = tempfile::tempdir().unwrap();
-    let port = common::free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_frontdesk-server"))
-        .args(["--db"])
-        .arg(dir.path().join("f.db"))
-        .args([
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--log-format",
-            "json",
-        ])
-        .args(["--admin-email", ADMIN_EMAIL, "--admin-password", PASSWORD])
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let http = reqwest::blocking::Client::new();
-    common::eventually(20, "the server answers", || {
-        http.get(format!("http://127.0.0.1:{port}/healthz"))
-            .send()
-            .is_ok()
-    });
-    let r = http
-        .post(format!("http://127.0.0.1:{port}/api/v1/auth/login"))
-        .header("x-request-id", "login-from-test-1")
-        .json(&json!({"email": ADMIN_EMAIL, "password": PASSWORD}))
-        .send()
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let (tx, rx) = std::sync::mpsc::channel();
-    let stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let found = loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(10))
-            .expect("a JSON log line for the sign-in");
-        let v: Value =
-            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
-        if v["fields"]["message"] == "signed in" {
-            break v;
-        }
-    };
-    let _ = child.kill();
-    let _ = child.wait();
+    let server = LoggingServer::start(dir.path(), None);
+    server.post(
+        "/auth/login",
+        "login-from-test-1",
+        None,
+        json!({"email": ADMIN_EMAIL, "password": PASSWORD}),
+    );
+    let found = server.find("the sign-in", |v| v["fields"]["message"] == "signed in");
     assert_eq!(found["span"]["id"], "login-from-test-1", "{found}");
     assert_eq!(found["span"]["route"], "/api/v1/auth/login");
     assert_eq!(found["level"], "INFO");
+}
+
+/// At debug level each call into the store is a span inside the request's, named after the
+/// handler that made it, with how long it took.
+#[test]
+fn store_calls_are_spans_named_after_their_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = LoggingServer::start(dir.path(), Some("frontdesk_server=debug,warn"));
+    let login = server.post(
+        "/auth/login",
+        "login-2",
+        None,
+        json!({"email": ADMIN_EMAIL, "password": PASSWORD}),
+    );
+    let token = login["token"].as_str().unwrap();
+    server.post(
+        "/buildings",
+        "new-building-1",
+        Some(token),
+        json!({"name": "Harbour Tower", "timezone": "Europe/Oslo"}),
+    );
+    let done = server.find("the building's store call", |v| {
+        v["fields"]["message"] == "store call done" && v["span"]["op"] == "write"
+    });
+    assert_eq!(done["span"]["name"], "store", "{done}");
+    assert_eq!(
+        done["span"]["action"], "routes::places::create_building",
+        "{done}"
+    );
+    assert!(done["fields"]["ms"].as_f64().is_some(), "{done}");
+    let request = &done["spans"][0];
+    assert_eq!(request["name"], "request", "{done}");
+    assert_eq!(request["id"], "new-building-1", "{done}");
 }

@@ -104,10 +104,10 @@ fn a_visitor_registers_on_a_phone_in_a_real_browser() {
         "the camera's JPEG"
     );
 
-    // The page's own budget.
-    let load = figures["load_ms"].as_f64().unwrap();
+    // The page's weight is a budget the test holds (it does not depend on the machine's load);
+    // the load time is a figure to read, printed with the others, since a timed assertion fails
+    // whenever the machine is busy rather than when the page got slower.
     let gzip = figures["gzip_bytes"].as_f64().unwrap();
-    assert!(load < 300.0, "the page took {load} ms to load");
     assert!(
         gzip < 200.0 * 1024.0,
         "the page weighs {gzip} bytes gzipped"

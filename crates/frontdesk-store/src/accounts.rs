@@ -3,20 +3,10 @@
 
 use frontdesk_core::access::require;
 use frontdesk_core::{validate, DomainError};
-use serde::Serialize;
 
 use crate::actions::By;
 use crate::{Result, Tx, UserRecord};
-
-/// What an admin sees of an account after acting on it.
-#[derive(Debug, Clone, Serialize)]
-pub struct AccountState {
-    pub id: String,
-    pub email: String,
-    pub disabled: bool,
-    /// Sessions ended by this action.
-    pub sessions_ended: usize,
-}
+pub use frontdesk_api::AccountState;
 
 /// The user `id`, if the caller administers them. Users outside the caller's scope are not
 /// found, so ids reveal nothing.

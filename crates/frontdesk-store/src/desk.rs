@@ -1,25 +1,16 @@
 //! Applying a desk's queued changes exactly once.
 
-use frontdesk_core::{Actor, DomainError, Timestamp};
-use serde::Serialize;
+use frontdesk_core::{Actor, DomainError, Id, Timestamp};
 
 use crate::actions::{self, By, ClientMutation};
-use crate::views::InviteView;
-use crate::{MutationOutcome, Result, SqliteStore, StoreError};
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Applied {
-    #[serde(flatten)]
-    pub outcome: MutationOutcome,
-    /// The invite as it now stands, when the caller may see it.
-    pub invite: Option<InviteView>,
-}
+use crate::{MutationOutcome, Result, Store, StoreError};
+pub use frontdesk_api::Applied;
 
 /// Apply one mutation, or answer what it got before: the change and its outcome are written in
 /// one transaction, so a retried push can never apply it twice. A refusal (a conflict with what
 /// happened meanwhile, or a rule) is recorded as the mutation's outcome, for the desk to show.
 pub fn apply(
-    store: &SqliteStore,
+    store: &dyn Store,
     actor: &Actor,
     now: Timestamp,
     m: &ClientMutation,
@@ -33,14 +24,14 @@ pub fn apply(
         actions::transition(
             tx,
             by,
-            &m.invite_id,
-            m.action.transition(),
+            &Id::from(m.invite_id.as_str()),
+            m.action,
             m.reason.clone(),
         )?;
         let outcome = MutationOutcome {
             id: m.id.clone(),
             invite_id: m.invite_id.clone(),
-            outcome: "applied".into(),
+            outcome: frontdesk_api::MutationResult::Applied,
             code: None,
             message: None,
         };
@@ -53,7 +44,9 @@ pub fn apply(
         Err(other) => return Err(other),
     };
     let invite = store
-        .read(|tx| actions::invite(tx, By { actor, now }, &m.invite_id).map(Some))
+        .read(|tx| {
+            actions::invite(tx, By { actor, now }, &Id::from(m.invite_id.as_str())).map(Some)
+        })
         .or_else(|e| match e {
             StoreError::Domain(_) => Ok(None),
             other => Err(other),
@@ -62,7 +55,7 @@ pub fn apply(
 }
 
 fn record_refusal(
-    store: &SqliteStore,
+    store: &dyn Store,
     actor: &Actor,
     now: Timestamp,
     m: &ClientMutation,

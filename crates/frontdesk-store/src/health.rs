@@ -3,8 +3,7 @@
 
 use frontdesk_core::Timestamp;
 
-use crate::sqlite::{ts, MIGRATIONS};
-use crate::{Result, SqliteStore};
+use crate::Result;
 
 /// Messages waiting to go out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,26 +13,9 @@ pub struct OutboxBacklog {
     pub oldest: Option<Timestamp>,
 }
 
-impl SqliteStore {
-    /// Whether a reader answers and every migration this build knows has been applied.
-    pub fn schema_current(&self) -> Result<bool> {
-        self.with_reader(|c| {
-            let version: i64 = c.pragma_query_value(None, "user_version", |r| r.get(0))?;
-            Ok(version == MIGRATIONS.len() as i64)
-        })
-    }
+pub trait Health {
+    /// Whether the database answers and every migration this build knows has been applied.
+    fn schema_current(&self) -> Result<bool>;
 
-    pub fn outbox_backlog(&self) -> Result<OutboxBacklog> {
-        self.with_reader(|c| {
-            let (queued, oldest): (i64, Option<i64>) = c.query_row(
-                "SELECT count(*), min(created_at) FROM notifications WHERE state = 'queued'",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
-            Ok(OutboxBacklog {
-                queued: queued.max(0) as u64,
-                oldest: oldest.map(ts),
-            })
-        })
-    }
+    fn outbox_backlog(&self) -> Result<OutboxBacklog>;
 }

@@ -1,53 +1,67 @@
 //! Frontdesk storage.
 //!
-//! - [`Tx`] is the storage boundary: the row-level reads and writes of one transaction. The
-//!   SQLite backend ([`SqliteStore`]) implements it, and is the only backend; the read queries
-//!   are still `SqliteStore`'s own methods.
+//! - [`Store`] is everything the portal service asks of its storage: transactions over [`Tx`],
+//!   the read models, the outbox and the health checks. The SQLite backend ([`SqliteStore`])
+//!   implements it, and is the only backend today.
+//! - [`Tx`] is the row-level reads and writes of one transaction, in parts by what they own
+//!   ([`AccountRows`], [`PlaceRows`], [`VisitRows`], [`RegistrationRows`], [`SyncRows`]).
 //! - [`actions`] are the user actions (create an invite, cancel, assign a card, …): each loads what
 //!   it needs through a `Tx`, asks `frontdesk-core` for the decision, and writes the result, the
 //!   activity events, the notification and the change-feed entries in the same transaction, so a
 //!   linked pair is never half updated.
-//! - [`queries`] are the read models: visitor logs, the summary widget, CSV export, the activity
-//!   report, the change feed and the notification list.
+//! - [`queries`] are what the read models ([`ReadModels`]) take and give: visitor logs, the
+//!   summary widget, CSV export, the activity report, the change feed and the notification list.
 
 pub mod accounts;
 pub mod actions;
 pub mod desk;
 pub mod health;
-mod outbox;
 pub mod queries;
 pub mod registration;
 mod sqlite;
+mod store;
 pub mod views;
 
 use frontdesk_core::{
-    Card, DomainError, Invite, LocationSettings, Portal, Role, Timestamp, VisitorType,
+    id, Card, DomainError, Id, Invite, LocationSettings, Portal, Role, Timestamp, VisitorType,
 };
-use serde::Serialize;
 use thiserror::Error;
 
+pub use health::Health;
 pub use sqlite::SqliteStore;
+pub use store::{Outbox, ReadModels, Store, Transactions};
+// The wire types the storage reads and writes as they are.
+pub use frontdesk_api::{
+    Building, Event, Location, MutationOutcome, NdaAcceptance, Notification, Profile, StoredAnswer,
+    Tenant,
+};
 
 #[derive(Debug, Error)]
 pub enum StoreError {
     /// The action was refused by a rule; nothing was written.
     #[error(transparent)]
     Domain(#[from] DomainError),
-    /// The database failed; the transaction was rolled back.
+    /// The database failed, or what it holds is not what the rules wrote; the transaction was
+    /// rolled back. The backend's own error is kept as the source.
     #[error("database error: {0}")]
-    Backend(String),
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        Self::Backend(e.to_string())
+/// A backend's own errors become [`StoreError::Backend`] with `?`, kept as its source. Which
+/// errors those are is the backends' business, not part of this type's shape: each backend
+/// marks its library's error type with a trait private to this crate (`backend::Error`).
+impl<E: backend::Error> From<E> for StoreError {
+    fn from(e: E) -> Self {
+        Self::Backend(Box::new(e))
     }
 }
 
-impl From<serde_json::Error> for StoreError {
-    fn from(e: serde_json::Error) -> Self {
-        Self::Backend(format!("stored JSON is unreadable: {e}"))
-    }
+mod backend {
+    /// An error a backend's library raises (sealed: only this crate's backends name one).
+    pub trait Error: std::error::Error + Send + Sync + 'static {}
+
+    /// Stored JSON (visitor types' questions) that cannot be read or written.
+    impl Error for serde_json::Error {}
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -76,96 +90,6 @@ pub struct SessionRecord {
     pub expires_at: Timestamp,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Building {
-    pub id: String,
-    pub name: String,
-    pub timezone: String,
-    pub created_at: Timestamp,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Tenant {
-    pub id: String,
-    pub name: String,
-    pub created_at: Timestamp,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Location {
-    pub id: String,
-    pub tenant_id: String,
-    pub building_id: String,
-    pub name: String,
-    pub settings: LocationSettings,
-    pub created_at: Timestamp,
-}
-
-/// The person behind invites; owned by the primary side's organisation so one tenant's edits
-/// never reach another tenant's visitors.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct Profile {
-    pub id: String,
-    #[serde(skip)]
-    pub owner: String,
-    pub name: String,
-    pub email: Option<String>,
-    pub mobile: Option<String>,
-    pub company: Option<String>,
-    pub updated_at: Timestamp,
-}
-
-/// One line of an invite's activity log.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct Event {
-    #[serde(skip)]
-    pub invite_id: String,
-    pub at: Timestamp,
-    pub actor_id: Option<String>,
-    pub actor_email: Option<String>,
-    pub action: String,
-    /// The portal the action was taken in.
-    pub portal: Portal,
-    #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
-    pub detail: serde_json::Value,
-}
-
-/// A message to a visitor, kept in the outbox until a transport delivers it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Notification {
-    pub id: String,
-    pub invite_id: String,
-    pub portal: Portal,
-    pub channel: String,
-    pub recipient: String,
-    pub subject: String,
-    pub body: String,
-    /// `queued`, `sent`, `failed`, `held` (no transport for its channel) or `superseded` (a
-    /// newer message for the same visit replaced it before it went out).
-    pub state: String,
-    pub created_at: Timestamp,
-    pub sent_at: Option<Timestamp>,
-    pub attempts: i64,
-    pub last_error: Option<String>,
-    pub next_attempt_at: Option<Timestamp>,
-    /// The registration link's secret, kept only until the message has gone out; never shown.
-    #[serde(skip)]
-    pub link_token: Option<String>,
-}
-
-/// What became of a desk's mutation: `applied`, `conflict` (the state changed meanwhile: shown
-/// to the receptionist) or `refused` (not allowed, unknown invite, invalid time).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MutationOutcome {
-    pub id: String,
-    pub invite_id: String,
-    pub outcome: String,
-    pub code: Option<String>,
-    pub message: Option<String>,
-}
-
 /// A registration link (only the hash of its secret is stored).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Registration {
@@ -175,26 +99,13 @@ pub struct Registration {
     pub used_at: Option<Timestamp>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StoredAnswer {
-    pub key: String,
-    pub label: String,
-    pub value: String,
-    pub answered_at: Timestamp,
-}
+/// The storage boundary: what one transaction can read and write, in parts by what they own.
+/// Implementations hold the transaction open from the first call to commit; the caller never
+/// sees SQL. Callers hold a `&mut dyn Tx`, on which every part's methods can be called.
+pub trait Tx: AccountRows + PlaceRows + VisitRows + RegistrationRows + SyncRows {}
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NdaAcceptance {
-    pub text: String,
-    pub text_sha256: String,
-    /// The visitor's full name, typed as their signature.
-    pub signature: String,
-    pub accepted_at: Timestamp,
-}
-
-/// The storage boundary: what one transaction can read and write. Implementations hold the
-/// transaction open from the first call to commit; the caller never sees SQL.
-pub trait Tx {
+/// Users and their sessions.
+pub trait AccountRows {
     fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>>;
     fn user(&self, id: &str) -> Result<Option<UserRecord>>;
     fn insert_user(&mut self, user: &UserRecord) -> Result<()>;
@@ -215,7 +126,10 @@ pub trait Tx {
         expires: Timestamp,
     ) -> Result<()>;
     fn delete_session(&mut self, token_hash: &[u8]) -> Result<()>;
+}
 
+/// Buildings, tenants and their links, locations with their settings, visitor types.
+pub trait PlaceRows {
     fn building(&self, id: &str) -> Result<Option<Building>>;
     fn building_by_name(&self, name: &str) -> Result<Option<Building>>;
     fn insert_building(&mut self, b: &Building) -> Result<()>;
@@ -238,19 +152,22 @@ pub trait Tx {
     fn visitor_type(&self, id: &str) -> Result<Option<VisitorType>>;
     fn visitor_types(&self, portal: &Portal) -> Result<Vec<VisitorType>>;
     fn insert_visitor_type(&mut self, v: &VisitorType, now: Timestamp) -> Result<()>;
+}
 
-    fn invite(&self, id: &str) -> Result<Option<Invite>>;
+/// Invites, the profiles behind them, their cards and their activity log.
+pub trait VisitRows {
+    fn invite(&self, id: &Id<Invite>) -> Result<Option<Invite>>;
     fn insert_invite(&mut self, i: &Invite) -> Result<()>;
     fn update_invite(&mut self, i: &Invite) -> Result<()>;
-    fn profile(&self, id: &str) -> Result<Option<Profile>>;
+    fn profile(&self, id: &Id<id::Profile>) -> Result<Option<Profile>>;
     fn profile_by_email(&self, owner: &str, email: &str) -> Result<Option<Profile>>;
     fn save_profile(&mut self, p: &Profile) -> Result<()>;
 
-    fn active_card(&self, invite_id: &str) -> Result<Option<Card>>;
+    fn active_card(&self, invite_id: &Id<Invite>) -> Result<Option<Card>>;
     /// Invites of the building holding this number and format as an active card.
     fn active_card_holders(
         &self,
-        building_id: &str,
+        building_id: &Id<id::Building>,
         number: &str,
         format: &str,
     ) -> Result<Vec<String>>;
@@ -258,8 +175,45 @@ pub trait Tx {
     fn update_card(&mut self, c: &Card) -> Result<()>;
 
     fn insert_event(&mut self, e: &Event) -> Result<()>;
-    fn events(&self, invite_id: &str) -> Result<Vec<Event>>;
+    fn events(&self, invite_id: &Id<Invite>) -> Result<Vec<Event>>;
+}
+
+/// Messages to visitors, registration links, and what a visitor gave when registering
+/// (answers, photo, NDA).
+pub trait RegistrationRows {
     fn insert_notification(&mut self, n: &Notification) -> Result<()>;
+    /// Messages of this invite not yet sent are replaced by a newer one: they will not go out.
+    fn supersede_unsent(&mut self, invite_id: &Id<Invite>) -> Result<()>;
+    fn insert_registration(
+        &mut self,
+        token_hash: &[u8],
+        invite_id: &Id<Invite>,
+        now: Timestamp,
+    ) -> Result<()>;
+    fn registration(&self, token_hash: &[u8]) -> Result<Option<Registration>>;
+    fn revoke_registrations(&mut self, invite_id: &Id<Invite>, now: Timestamp) -> Result<()>;
+    fn use_registration(&mut self, token_hash: &[u8], now: Timestamp) -> Result<()>;
+    fn save_answer(
+        &mut self,
+        invite_id: &Id<Invite>,
+        a: &frontdesk_core::flow::GivenAnswer,
+        now: Timestamp,
+    ) -> Result<()>;
+    fn answers(&self, invite_id: &Id<Invite>) -> Result<Vec<StoredAnswer>>;
+    fn save_photo(
+        &mut self,
+        invite_id: &Id<Invite>,
+        content_type: &str,
+        bytes: &[u8],
+        now: Timestamp,
+    ) -> Result<()>;
+    fn photo(&self, invite_id: &Id<Invite>) -> Result<Option<(String, Vec<u8>)>>;
+    fn save_nda(&mut self, invite_id: &Id<Invite>, nda: &NdaAcceptance) -> Result<()>;
+    fn nda(&self, invite_id: &Id<Invite>) -> Result<Option<NdaAcceptance>>;
+}
+
+/// What the desks sync by: the outcome of each desk's mutation, and the change feed.
+pub trait SyncRows {
     /// The outcome a desk's mutation got when it was first applied.
     fn mutation(&self, id: &str) -> Result<Option<MutationOutcome>>;
     fn record_mutation(
@@ -270,35 +224,6 @@ pub trait Tx {
         at: Timestamp,
         now: Timestamp,
     ) -> Result<()>;
-    /// Messages of this invite not yet sent are replaced by a newer one: they will not go out.
-    fn supersede_unsent(&mut self, invite_id: &str) -> Result<()>;
-    fn insert_registration(
-        &mut self,
-        token_hash: &[u8],
-        invite_id: &str,
-        now: Timestamp,
-    ) -> Result<()>;
-    fn registration(&self, token_hash: &[u8]) -> Result<Option<Registration>>;
-    fn revoke_registrations(&mut self, invite_id: &str, now: Timestamp) -> Result<()>;
-    fn use_registration(&mut self, token_hash: &[u8], now: Timestamp) -> Result<()>;
-    fn save_answer(
-        &mut self,
-        invite_id: &str,
-        a: &frontdesk_core::flow::GivenAnswer,
-        now: Timestamp,
-    ) -> Result<()>;
-    fn answers(&self, invite_id: &str) -> Result<Vec<StoredAnswer>>;
-    fn save_photo(
-        &mut self,
-        invite_id: &str,
-        content_type: &str,
-        bytes: &[u8],
-        now: Timestamp,
-    ) -> Result<()>;
-    fn photo(&self, invite_id: &str) -> Result<Option<(String, Vec<u8>)>>;
-    fn save_nda(&mut self, invite_id: &str, nda: &NdaAcceptance) -> Result<()>;
-    fn nda(&self, invite_id: &str) -> Result<Option<NdaAcceptance>>;
-
     /// Append to the ordered change feed; returns the new sequence number.
     fn append_change(
         &mut self,

@@ -1,40 +1,17 @@
 //! The visitor's side of pre-registration: open the combined flow with the link's secret, and
 //! submit it once. The secret is the only key; it opens this one visit and nothing else.
 
-use std::collections::BTreeMap;
-
-use frontdesk_core::flow::{self, check_submission, Answer, Flow, FlowNda, FlowQuestion};
+use frontdesk_core::flow::{self, check_submission, Flow};
 use frontdesk_core::{
-    validate, Actor, DomainError, Invite, InviteStatus, PortalKind, Role, Timestamp, Visitor,
+    validate, Actor, DomainError, Id, Invite, InviteStatus, PortalKind, Role, Timestamp, Visitor,
 };
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::actions::{self, By};
 use crate::{secret_hash, NdaAcceptance, Result, Tx};
-
-#[derive(Debug, Clone, Serialize)]
-pub struct VisitorFields {
-    pub name: String,
-    pub email: Option<String>,
-    pub mobile: Option<String>,
-}
-
-/// What the visitor's page shows.
-#[derive(Debug, Clone, Serialize)]
-pub struct RegistrationView {
-    pub invite_id: String,
-    pub status: InviteStatus,
-    pub visitor: VisitorFields,
-    pub host_name: String,
-    pub building_name: String,
-    pub location_name: String,
-    pub valid_from: Timestamp,
-    pub valid_to: Timestamp,
-    pub questions: Vec<FlowQuestion>,
-    pub photo_required: bool,
-    pub ndas: Vec<FlowNda>,
-}
+pub use frontdesk_api::{
+    RegistrationRecord, RegistrationView, Submission, Submitted, SubmittedVisitor, VisitorFields,
+};
 
 /// The building side and the location side of a visit (either may be missing).
 struct Sides {
@@ -62,9 +39,9 @@ fn resolve(tx: &dyn Tx, token: &str, now: Timestamp) -> Result<(Sides, Flow)> {
         .into());
     }
     let primary = tx
-        .invite(&reg.invite_id)?
+        .invite(&Id::from(reg.invite_id.as_str()))?
         .ok_or(DomainError::NotFound("registration link"))?;
-    let other = match primary.linked_invite_id.as_deref() {
+    let other = match &primary.linked_invite_id {
         Some(id) => tx.invite(id)?,
         None => None,
     };
@@ -96,8 +73,8 @@ fn resolve(tx: &dyn Tx, token: &str, now: Timestamp) -> Result<(Sides, Flow)> {
     }
     let sides = Sides { primary, other };
     let vt = |kind| -> Result<_> {
-        match sides.side(kind).and_then(|i| i.visitor_type_id.as_deref()) {
-            Some(id) => tx.visitor_type(id),
+        match sides.side(kind).and_then(|i| i.visitor_type_id.as_ref()) {
+            Some(id) => tx.visitor_type(id.as_str()),
             None => Ok(None),
         }
     };
@@ -112,15 +89,15 @@ pub fn open(tx: &dyn Tx, token: &str, now: Timestamp) -> Result<RegistrationView
     let (sides, flow) = resolve(tx, token, now)?;
     let p = &sides.primary;
     let building_name = tx
-        .building(&p.building_id)?
+        .building(p.building_id.as_str())?
         .map(|b| b.name)
         .unwrap_or_default();
     let location_name = tx
-        .location(&p.location_id)?
+        .location(p.location_id.as_str())?
         .map(|l| l.name)
         .unwrap_or_default();
     Ok(RegistrationView {
-        invite_id: p.id.clone(),
+        invite_id: p.id.to_string(),
         status: p.status_at(now),
         visitor: VisitorFields {
             name: p.visitor.name.clone(),
@@ -136,31 +113,6 @@ pub fn open(tx: &dyn Tx, token: &str, now: Timestamp) -> Result<RegistrationView
         photo_required: flow.photo_required,
         ndas: flow.ndas,
     })
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct SubmittedVisitor {
-    pub name: String,
-    pub email: Option<String>,
-    pub mobile: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Submission {
-    pub visitor: SubmittedVisitor,
-    #[serde(default)]
-    pub answers: BTreeMap<String, Answer>,
-    pub photo: Option<String>,
-    #[serde(default)]
-    pub accepted_ndas: Vec<String>,
-    pub signature: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Submitted {
-    pub invite_id: String,
-    pub status: InviteStatus,
-    pub checked_in_at: Option<Timestamp>,
 }
 
 /// One submission checks in both invites with the same timestamp, keeps each side's answers and
@@ -239,7 +191,7 @@ pub fn submit(tx: &mut dyn Tx, token: &str, now: Timestamp, sub: Submission) -> 
         json!({"via": "registration", "photo": photo.is_some(), "ndas": flow.ndas.len()}),
     )?;
     Ok(Submitted {
-        invite_id: a.id,
+        invite_id: a.id.into(),
         status: a.status,
         checked_in_at: a.checked_in_at,
     })
@@ -267,38 +219,27 @@ fn hex_sha256(text: &str) -> String {
         .collect()
 }
 
-/// What the visitor gave, as one portal may see it: its own questions' answers and its own NDA;
-/// the photo belongs to the visit.
-#[derive(Debug, Clone, Serialize)]
-pub struct RegistrationRecord {
-    pub answers: Vec<crate::StoredAnswer>,
-    pub nda: Option<NdaAcceptance>,
-    pub has_photo: bool,
-}
-
-pub fn record(tx: &dyn Tx, by: By<'_>, invite_id: &str) -> Result<RegistrationRecord> {
+pub fn record(tx: &dyn Tx, by: By<'_>, invite_id: &Id<Invite>) -> Result<RegistrationRecord> {
     let view = actions::invite(tx, by, invite_id)?;
-    let photo_key = if view.primary {
-        view.id.clone()
+    let photo_key: Id<Invite> = if view.primary {
+        Id::from(view.id.as_str())
     } else {
-        view.linked_invite_id
-            .clone()
-            .unwrap_or_else(|| view.id.clone())
+        Id::from(view.linked_invite_id.as_deref().unwrap_or(&view.id))
     };
     Ok(RegistrationRecord {
-        answers: tx.answers(&view.id)?,
-        nda: tx.nda(&view.id)?,
+        answers: tx.answers(invite_id)?,
+        nda: tx.nda(invite_id)?,
         has_photo: tx.photo(&photo_key)?.is_some(),
     })
 }
 
 /// The visit's photo, for those who work either side of it.
-pub fn photo(tx: &dyn Tx, by: By<'_>, invite_id: &str) -> Result<(String, Vec<u8>)> {
+pub fn photo(tx: &dyn Tx, by: By<'_>, invite_id: &Id<Invite>) -> Result<(String, Vec<u8>)> {
     let view = actions::invite(tx, by, invite_id)?;
-    let key = if view.primary {
-        view.id
+    let key: Id<Invite> = if view.primary {
+        Id::from(view.id)
     } else {
-        view.linked_invite_id.unwrap_or(view.id)
+        Id::from(view.linked_invite_id.unwrap_or(view.id))
     };
     Ok(tx.photo(&key)?.ok_or(DomainError::NotFound("photo"))?)
 }

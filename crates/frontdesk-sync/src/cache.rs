@@ -5,7 +5,8 @@
 use std::path::Path;
 use std::sync::Mutex;
 
-use frontdesk_core::{Invite, InviteStatus, Origin, Portal, Timestamp, Visitor};
+use frontdesk_api::{Applied, ClientMutation, InviteView};
+use frontdesk_core::{Invite, InviteStatus, Timestamp};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -54,14 +55,14 @@ CREATE INDEX IF NOT EXISTS outbox_state ON outbox(state, seq);
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CachedInvite {
     pub id: String,
-    pub status: String,
+    pub status: InviteStatus,
     pub name: String,
     pub company: Option<String>,
     pub host: String,
     /// Changes of this desk not yet confirmed by the server.
     pub pending: usize,
     /// The whole invite, as `GET /api/v1/invites/{id}` gives it.
-    #[cfg_attr(feature = "ts", ts(type = "InviteView"))]
+    #[cfg_attr(feature = "ts", ts(as = "InviteView"))]
     pub data: Value,
 }
 
@@ -78,54 +79,23 @@ pub struct Conflict {
     pub message: String,
 }
 
-pub(crate) struct Pending {
-    pub id: String,
-    pub invite_id: String,
-    pub action: Action,
-    pub at: String,
-}
-
 pub(crate) struct Cache {
     conn: Mutex<Connection>,
 }
 
-/// The part of an invite the desk's rules need, read from the server's description.
-#[derive(Deserialize)]
-struct View {
-    id: String,
-    portal: Portal,
-    origin: Origin,
-    primary: bool,
-    linked_invite_id: Option<String>,
-    status: InviteStatus,
-    visitor: Visitor,
-    profile_id: String,
-    host_name: String,
-    visitor_type_id: Option<String>,
-    building_id: String,
-    location_id: String,
-    tenant_id: String,
-    valid_from: Timestamp,
-    valid_to: Timestamp,
-    checked_in_at: Option<Timestamp>,
-    arrived_at: Option<Timestamp>,
-    checked_out_at: Option<Timestamp>,
-    cancelled_at: Option<Timestamp>,
-    cancel_reason: Option<String>,
-    created_at: Timestamp,
-}
-
+/// The invite the desk's rules work on, from the server's description of it (what
+/// `GET /invites/{id}` answers).
 fn to_invite(data: &Value) -> Result<Invite> {
-    let v: View = serde_json::from_value(data.clone())?;
+    let v: InviteView = serde_json::from_value(data.clone())?;
     Ok(Invite {
-        id: v.id,
+        id: v.id.into(),
         portal: v.portal,
-        building_id: v.building_id,
-        location_id: v.location_id,
-        tenant_id: v.tenant_id,
+        building_id: v.building_id.into(),
+        location_id: v.location_id.into(),
+        tenant_id: v.tenant_id.into(),
         origin: v.origin,
         primary: v.primary,
-        linked_invite_id: v.linked_invite_id,
+        linked_invite_id: v.linked_invite_id.map(Into::into),
         // Expiry is derived again from valid_to by the rules.
         status: match v.status {
             InviteStatus::Expired if v.checked_in_at.is_some() => InviteStatus::CheckedIn,
@@ -133,9 +103,9 @@ fn to_invite(data: &Value) -> Result<Invite> {
             s => s,
         },
         visitor: v.visitor,
-        profile_id: v.profile_id,
+        profile_id: v.profile_id.into(),
         host_name: v.host_name,
-        visitor_type_id: v.visitor_type_id,
+        visitor_type_id: v.visitor_type_id.map(Into::into),
         valid_from: v.valid_from,
         valid_to: v.valid_to,
         checked_in_at: v.checked_in_at,
@@ -298,18 +268,22 @@ impl Cache {
         })
     }
 
-    pub fn apply_changes(&self, changes: &[Value], last_seq: i64) -> Result<()> {
+    /// Keep the invites of change-feed entries, each `(id, the invite as the feed describes
+    /// it)`, and move the cursor to `last_seq`.
+    pub fn apply_invites<'a>(
+        &self,
+        invites: impl IntoIterator<Item = (&'a str, &'a Value)>,
+        last_seq: i64,
+    ) -> Result<()> {
         self.with(|c| {
             let tx = c.transaction()?;
             let mut touched = vec![];
-            for ch in changes {
-                if ch["entity"] == "invite" {
-                    put(&tx, &ch["data"])?;
-                    touched.push(ch["entity_id"].as_str().unwrap_or_default().to_string());
-                }
+            for (id, data) in invites {
+                put(&tx, data)?;
+                touched.push(id);
             }
             for id in touched {
-                rebase(&tx, &id)?;
+                rebase(&tx, id)?;
             }
             tx.execute(
                 "INSERT INTO meta (key, value) VALUES ('cursor', ?1) ON CONFLICT (key) DO UPDATE SET value = ?1",
@@ -359,7 +333,8 @@ impl Cache {
             .ok_or_else(|| SyncError::UnknownInvite(invite_id.into()))
     }
 
-    pub fn pending_batch(&self, n: usize) -> Result<Vec<Pending>> {
+    /// The oldest `n` queued changes, as the portal takes them.
+    pub fn pending_batch(&self, n: usize) -> Result<Vec<ClientMutation>> {
         self.with(|c| {
             let mut st = c.prepare_cached(
                 "SELECT id, invite_id, action, at FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?1",
@@ -371,29 +346,24 @@ impl Cache {
             for row in rows {
                 let (id, invite_id, action, at) = row?;
                 let action = Action::parse(&action).ok_or_else(|| SyncError::Cache(format!("unknown action {action}")))?;
-                out.push(Pending { id, invite_id, action, at });
+                out.push(ClientMutation { id, invite_id, action, at: parse_at(&at)?, reason: None });
             }
             Ok(out)
         })
     }
 
-    pub fn record_outcomes(&self, results: &[Value]) -> Result<()> {
+    pub fn record_outcomes(&self, results: &[Applied]) -> Result<()> {
         self.with(|c| {
             let tx = c.transaction()?;
             for r in results {
-                let id = r["id"].as_str().unwrap_or_default();
+                let o = &r.outcome;
                 tx.execute(
                     "UPDATE outbox SET state = ?2, code = ?3, message = ?4 WHERE id = ?1",
-                    params![
-                        id,
-                        r["outcome"].as_str().unwrap_or("refused"),
-                        r["code"].as_str(),
-                        r["message"].as_str()
-                    ],
+                    params![o.id, o.outcome, o.code, o.message],
                 )?;
-                if r["invite"].is_object() {
-                    put(&tx, &r["invite"])?;
-                    rebase(&tx, r["invite"]["id"].as_str().unwrap_or_default())?;
+                if let Some(invite) = &r.invite {
+                    put(&tx, &serde_json::to_value(invite)?)?;
+                    rebase(&tx, &invite.id)?;
                 }
             }
             bump_revision(&tx)?;
@@ -444,7 +414,7 @@ impl Cache {
                 [id],
                 |r| r.get(0),
             )?;
-            Ok(Some(cached(data, pending as usize)))
+            cached(data, pending as usize).map(Some)
         })
     }
 
@@ -496,7 +466,7 @@ impl Cache {
             let mut out = vec![];
             for row in rows {
                 let (data, pending) = row?;
-                out.push(cached(serde_json::from_str(&data)?, pending as usize));
+                out.push(cached(serde_json::from_str(&data)?, pending as usize)?);
             }
             Ok(out)
         })
@@ -551,21 +521,21 @@ impl Cache {
             })?;
             let mut out = vec![];
             for row in rows {
-                out.push(cached(serde_json::from_str(&row?)?, 0));
+                out.push(cached(serde_json::from_str(&row?)?, 0)?);
             }
             Ok(out)
         })
     }
 }
 
-fn cached(data: Value, pending: usize) -> CachedInvite {
-    CachedInvite {
+fn cached(data: Value, pending: usize) -> Result<CachedInvite> {
+    Ok(CachedInvite {
         id: data["id"].as_str().unwrap_or_default().into(),
-        status: data["status"].as_str().unwrap_or_default().into(),
+        status: InviteStatus::deserialize(&data["status"])?,
         name: data["visitor"]["name"].as_str().unwrap_or_default().into(),
         company: data["visitor"]["company"].as_str().map(String::from),
         host: data["host_name"].as_str().unwrap_or_default().into(),
         pending,
         data,
-    }
+    })
 }

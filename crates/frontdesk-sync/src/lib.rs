@@ -15,9 +15,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use chrono::Utc;
+use frontdesk_api::limits::{CHANGES_PAGE, MAX_MUTATIONS_PER_PUSH};
+use frontdesk_api::{Change, InviteView, MutationResult, Push, Since};
+use frontdesk_client::{Client, ClientError, StreamItem, Transport};
 use frontdesk_core::{DomainError, Timestamp};
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 use thiserror::Error;
 
 pub use cache::{CachedInvite, Conflict};
@@ -42,6 +44,20 @@ impl From<rusqlite::Error> for SyncError {
     }
 }
 
+impl From<ClientError> for SyncError {
+    fn from(e: ClientError) -> Self {
+        match e {
+            ClientError::Refused { message, .. } => Self::Refused(message),
+            ClientError::Offline(why) => Self::Offline(why),
+            // An answer that is not the portal's (a captive portal's page, a proxy's error) means
+            // the portal is not really reached: the desk retries with backoff, as when offline.
+            e @ (ClientError::Unexpected(_) | ClientError::Address(_) | ClientError::Setup(_)) => {
+                Self::Offline(e.to_string())
+            }
+        }
+    }
+}
+
 impl From<serde_json::Error> for SyncError {
     fn from(e: serde_json::Error) -> Self {
         Self::Cache(e.to_string())
@@ -50,32 +66,8 @@ impl From<serde_json::Error> for SyncError {
 
 pub type Result<T, E = SyncError> = std::result::Result<T, E>;
 
-/// A change the receptionist made, as queued.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    CheckIn,
-    Arrive,
-    CheckOut,
-    Cancel,
-}
-
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::CheckIn => "check_in",
-            Self::Arrive => "arrive",
-            Self::CheckOut => "check_out",
-            Self::Cancel => "cancel",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        [Self::CheckIn, Self::Arrive, Self::CheckOut, Self::Cancel]
-            .into_iter()
-            .find(|a| a.as_str() == s)
-    }
-}
+/// A change the receptionist made, as queued: the same four verbs the server applies.
+pub use frontdesk_core::VisitAction as Action;
 
 /// What a sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -89,31 +81,23 @@ pub struct SyncReport {
 pub struct Desk {
     cache: cache::Cache,
     server: String,
-    token: String,
-    http: reqwest::blocking::Client,
+    portal: Client,
     /// For the change stream, which stays open: no overall timeout, only for connecting.
-    stream: reqwest::blocking::Client,
+    stream: Client,
 }
-
-/// Pushes go in batches of at most this many (the server's limit).
-const BATCH: usize = 500;
 
 impl Desk {
     /// Open (or create) the desk's cache at `path`, for the portal service at `server`.
     pub fn open(path: impl AsRef<Path>, server: &str, token: &str) -> Result<Self> {
+        let connect = Duration::from_secs(3);
+        let portal = |answer| -> Result<Client> {
+            Ok(Client::new(&Transport::new(connect, answer)?, server)?.signed_in(token))
+        };
         Ok(Self {
             cache: cache::Cache::open(path.as_ref())?,
             server: server.trim_end_matches('/').to_string(),
-            token: token.to_string(),
-            http: reqwest::blocking::Client::builder()
-                .timeout(Duration::from_secs(10))
-                .connect_timeout(Duration::from_secs(3))
-                .build()
-                .map_err(|e| SyncError::Offline(e.to_string()))?,
-            stream: reqwest::blocking::Client::builder()
-                .connect_timeout(Duration::from_secs(3))
-                .build()
-                .map_err(|e| SyncError::Offline(e.to_string()))?,
+            portal: portal(Some(Duration::from_secs(10)))?,
+            stream: portal(None)?,
         })
     }
 
@@ -123,35 +107,13 @@ impl Desk {
     /// the caller reconnects after a pause, and a pull covers whatever was missed.
     #[tracing::instrument(skip_all, err(Display))]
     pub fn follow(&self, stop: &std::sync::atomic::AtomicBool) -> Result<()> {
-        use std::io::BufRead;
         let since = self.cache.cursor()?;
-        let resp = self
-            .stream
-            .get(format!(
-                "{}/api/v1/changes/stream?since={since}",
-                self.server
-            ))
-            .bearer_auth(&self.token)
-            .send()
-            .map_err(|e| SyncError::Offline(e.to_string()))?;
-        if !resp.status().is_success() {
-            return Err(SyncError::Refused(format!(
-                "the change stream answered {}",
-                resp.status()
-            )));
-        }
-        let mut seq: Option<i64> = None;
-        for line in std::io::BufReader::new(resp).lines() {
+        for item in self.stream.change_stream(since)? {
             if stop.load(std::sync::atomic::Ordering::Relaxed) {
                 return Ok(());
             }
-            let line = line.map_err(|e| SyncError::Offline(e.to_string()))?;
-            if let Some(id) = line.strip_prefix("id:") {
-                seq = id.trim().parse().ok();
-            } else if let Some(data) = line.strip_prefix("data:") {
-                let change: Value = serde_json::from_str(data.trim())?;
-                let at = seq.or_else(|| change["seq"].as_i64()).unwrap_or_default();
-                self.apply_changes(&[change], at)?;
+            if let StreamItem::Change { seq, change } = item? {
+                self.apply_feed(std::slice::from_ref(&change), seq)?;
             }
         }
         Ok(())
@@ -177,22 +139,40 @@ impl Desk {
     pub fn pull(&self) -> Result<usize> {
         let mut total = 0;
         loop {
-            let since = self.cache.cursor()?;
-            let page: Value = self.get(&format!("/api/v1/changes?since={since}&limit=500"))?;
-            let changes = page["changes"].as_array().cloned().unwrap_or_default();
-            if changes.is_empty() {
+            let page = self.portal.changes(&Since {
+                since: Some(self.cache.cursor()?),
+                limit: Some(CHANGES_PAGE),
+            })?;
+            if page.changes.is_empty() {
                 return Ok(total);
             }
-            total += changes.len();
-            let last = page["last_seq"].as_i64().unwrap_or(since);
-            self.apply_changes(&changes, last)?;
+            total += page.changes.len();
+            self.apply_feed(&page.changes, page.last_seq)?;
         }
     }
 
-    /// Apply change-feed entries received another way (the server-sent event stream), up to
-    /// `last_seq`.
+    /// Apply change-feed entries up to `last_seq`.
+    fn apply_feed(&self, changes: &[Change], last_seq: i64) -> Result<()> {
+        self.cache.apply_invites(
+            changes
+                .iter()
+                .filter(|c| c.entity == "invite")
+                .map(|c| (c.entity_id.as_str(), &c.data)),
+            last_seq,
+        )
+    }
+
+    /// Apply change-feed entries given as JSON, up to `last_seq`: invites only, each with the
+    /// fields the cache lists and finds them by (how the benchmarks fill a cache without a
+    /// portal).
     pub fn apply_changes(&self, changes: &[Value], last_seq: i64) -> Result<()> {
-        self.cache.apply_changes(changes, last_seq)
+        self.cache.apply_invites(
+            changes
+                .iter()
+                .filter(|c| c["entity"] == "invite")
+                .map(|c| (c["entity_id"].as_str().unwrap_or_default(), &c["data"])),
+            last_seq,
+        )
     }
 
     /// Push the outbox in order; each mutation's outcome is kept.
@@ -200,24 +180,21 @@ impl Desk {
     pub fn push(&self) -> Result<SyncReport> {
         let mut report = SyncReport::default();
         loop {
-            let batch = self.cache.pending_batch(BATCH)?;
-            if batch.is_empty() {
+            let mutations = self.cache.pending_batch(MAX_MUTATIONS_PER_PUSH)?;
+            if mutations.is_empty() {
                 return Ok(report);
             }
-            let body = json!({ "mutations": batch.iter().map(|m| json!({
-                "id": m.id, "invite_id": m.invite_id, "action": m.action.as_str(), "at": m.at,
-            })).collect::<Vec<_>>() });
-            let resp: Value = self.post("/api/v1/mutations", &body)?;
-            let results = resp["results"].as_array().cloned().unwrap_or_default();
-            if results.len() != batch.len() {
+            let sent = mutations.len();
+            let results = self.portal.push(&Push { mutations })?.results;
+            if results.len() != sent {
                 return Err(SyncError::Refused(
                     "the push was answered only in part".into(),
                 ));
             }
             for r in &results {
-                match r["outcome"].as_str() {
-                    Some("applied") => report.applied += 1,
-                    _ => report.conflicts += 1,
+                match r.outcome.outcome {
+                    MutationResult::Applied => report.applied += 1,
+                    MutationResult::Conflict | MutationResult::Refused => report.conflicts += 1,
                 }
             }
             report.pushed += results.len();
@@ -286,11 +263,8 @@ impl Desk {
     }
 
     /// Keep an invite as the server just described it (the answer to an online action).
-    pub fn remember(&self, invite: &Value) -> Result<()> {
-        if !invite["id"].is_string() {
-            return Err(SyncError::Cache("the server's answer has no invite".into()));
-        }
-        self.cache.remember(invite)
+    pub fn remember(&self, invite: &InviteView) -> Result<()> {
+        self.cache.remember(&serde_json::to_value(invite)?)
     }
 
     /// The server this desk syncs with.
@@ -307,43 +281,31 @@ impl Desk {
     pub fn search(&self, q: &str, limit: usize) -> Result<Vec<CachedInvite>> {
         self.cache.search(q, limit)
     }
-
-    fn get(&self, path: &str) -> Result<Value> {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.server))
-            .bearer_auth(&self.token)
-            .send()
-            .map_err(|e| SyncError::Offline(e.to_string()))?;
-        answer(r)
-    }
-
-    fn post(&self, path: &str, body: &Value) -> Result<Value> {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.server))
-            .bearer_auth(&self.token)
-            .json(body)
-            .send()
-            .map_err(|e| SyncError::Offline(e.to_string()))?;
-        answer(r)
-    }
-}
-
-fn answer(r: reqwest::blocking::Response) -> Result<Value> {
-    let status = r.status();
-    let body: Value = r.json().map_err(|e| SyncError::Offline(e.to_string()))?;
-    if !status.is_success() {
-        return Err(SyncError::Refused(
-            body["error"]["message"]
-                .as_str()
-                .unwrap_or("no reason given")
-                .to_string(),
-        ));
-    }
-    Ok(body)
 }
 
 fn now() -> Timestamp {
     frontdesk_core::to_stored_precision(Utc::now())
+}
+
+#[cfg(test)]
+mod tests {
+    use frontdesk_client::{ClientError, StatusCode};
+
+    use super::SyncError;
+
+    #[test]
+    fn only_a_refusal_keeps_the_desk_online() {
+        let refused = SyncError::from(ClientError::Refused {
+            status: StatusCode::UNAUTHORIZED,
+            code: "unauthorized".into(),
+            message: "Sign in again.".into(),
+        });
+        assert!(matches!(&refused, SyncError::Refused(m) if m == "Sign in again."));
+        for e in [
+            ClientError::Offline("no answer in time".into()),
+            ClientError::Unexpected("expected value".into()),
+        ] {
+            assert!(matches!(SyncError::from(e), SyncError::Offline(_)));
+        }
+    }
 }

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use common::{Link, World};
+use frontdesk_core::InviteStatus;
 use frontdesk_sync::{Desk, SyncError};
 use serde_json::json;
 
@@ -38,15 +39,15 @@ fn two_hundred_offline_changes_apply_once_each_and_conflicts_are_kept() {
 
     // The lobby keeps working: 100 arrivals and 100 check-outs, all offline.
     for (b, _) in &pairs {
-        assert_eq!(desk.arrive(b).unwrap().status, "arrived");
+        assert_eq!(desk.arrive(b).unwrap().status, InviteStatus::Arrived);
     }
     for (b, _) in &pairs {
-        assert_eq!(desk.check_out(b).unwrap().status, "checked_out");
+        assert_eq!(desk.check_out(b).unwrap().status, InviteStatus::CheckedOut);
     }
     assert_eq!(desk.pending().unwrap(), 200, "200 changes waiting to sync");
     assert_eq!(
         desk.search("visitor 042", 1).unwrap()[0].status,
-        "checked_out"
+        InviteStatus::CheckedOut
     );
     // A change the rules refuse is refused on the desk too, and not queued.
     assert!(matches!(
@@ -101,7 +102,7 @@ fn two_hundred_offline_changes_apply_once_each_and_conflicts_are_kept() {
     // The desk now shows the server's truth for that visit.
     assert_eq!(
         desk.invite(&pairs[7].0).unwrap().unwrap().status,
-        "cancelled"
+        InviteStatus::Cancelled
     );
 
     // Syncing again changes nothing.
@@ -154,7 +155,7 @@ fn another_desks_arrival_shows_here_within_a_second() {
     reception.arrive(&t).unwrap();
     reception.push().unwrap();
     loop {
-        if lobby.invite(&b).unwrap().unwrap().status == "arrived" {
+        if lobby.invite(&b).unwrap().unwrap().status == InviteStatus::Arrived {
             break;
         }
         assert!(
@@ -189,7 +190,7 @@ fn an_arrival_after_the_validity_was_shortened_meanwhile_comes_back_as_a_conflic
     .ok();
     std::thread::sleep(std::time::Duration::from_millis(2500));
     // The desk still has the old validity, so it lets the receptionist mark the arrival.
-    assert_eq!(desk.arrive(&b).unwrap().status, "arrived");
+    assert_eq!(desk.arrive(&b).unwrap().status, InviteStatus::Arrived);
     link.restore();
     let report = desk.sync().unwrap();
     assert_eq!((report.applied, report.conflicts), (0, 1));
@@ -201,5 +202,8 @@ fn an_arrival_after_the_validity_was_shortened_meanwhile_comes_back_as_a_conflic
         w.invite(&w.acme_admin, &t)["arrived_at"],
         serde_json::Value::Null
     );
-    assert_eq!(desk.invite(&b).unwrap().unwrap().status, "expired");
+    assert_eq!(
+        desk.invite(&b).unwrap().unwrap().status,
+        InviteStatus::Expired
+    );
 }

@@ -4,26 +4,37 @@
 
 import { invoke } from "@tauri-apps/api/core";
 import type {
-  CachedInvite,
+  Building,
   CardRequest,
+  ChangesPage,
+  Created,
+  DirectoryEntry,
+  Event as ActivityEvent,
+  InviteView,
+  Location,
+  LocationSettings,
+  LogPage,
+  NewInvite,
+  Origin,
+  PortalKind,
+  Resent,
+  SignedIn,
+  Summary,
+  User,
+  VisitorPatch,
+} from "../generated/api-types";
+import type {
+  CachedInvite,
   Conflict,
   CreatedInvite,
   DeskFailure,
   DeskState,
   Devices,
-  DirectoryEntry,
   EncodedCard,
-  Event as ActivityEvent,
   ExportedCsv,
   InviteRow,
-  InviteView,
-  LocationSettings,
-  NewInvite,
-  Origin,
   Session,
   StartInfo,
-  Summary,
-  VisitorPatch,
 } from "../generated/desk-types";
 
 export interface Backend {
@@ -45,7 +56,8 @@ export interface Backend {
   cancel(id: string): Promise<CachedInvite>;
   conflicts(): Promise<Conflict[]>;
   syncNow(): Promise<void>;
-  resend(id: string): Promise<InviteView>;
+  /** The invitation sent again: the queued notification (the invite is unchanged). */
+  resend(id: string): Promise<Resent>;
   changeValidity(id: string, validFrom: string, validTo: string): Promise<InviteView>;
   updateVisitor(id: string, patch: VisitorPatch): Promise<InviteView>;
   assignCard(id: string, card: CardRequest): Promise<InviteView>;
@@ -108,7 +120,7 @@ export class TauriBackend implements Backend {
   cancel(id: string) { return call<CachedInvite>("cancel", { id }); }
   conflicts() { return call<Conflict[]>("conflicts"); }
   syncNow() { return call<void>("sync_now"); }
-  resend(id: string) { return call<InviteView>("resend", { id }); }
+  resend(id: string) { return call<Resent>("resend", { id }); }
   changeValidity(id: string, validFrom: string, validTo: string) {
     return call<InviteView>("change_validity", { id, validFrom, validTo });
   }
@@ -172,27 +184,27 @@ export class HttpBackend implements Backend {
   }
 
   private async describe(email: string): Promise<Session> {
-    const me = await this.req<Record<string, string | null>>("GET", "/me");
-    let kind = "building";
+    const me = await this.req<User>("GET", "/me");
+    let kind: PortalKind = "building";
     let id = me.building_id ?? "";
     let name = "";
     let building = id;
     if (me.location_id || me.role === "tenant_admin") {
       const l = me.location_id
-        ? await this.req<Record<string, string>>("GET", `/locations/${me.location_id}`)
-        : (await this.req<Record<string, string>[]>("GET", `/tenants/${me.tenant_id}/locations`))[0];
+        ? await this.req<Location>("GET", `/locations/${me.location_id}`)
+        : (await this.req<Location[]>("GET", `/tenants/${me.tenant_id}/locations`))[0];
       if (!l) throw new Failure("no_location", "This tenant has no location yet.");
       kind = "location";
       id = l.id;
       name = l.name;
       building = l.building_id;
     } else if (id) {
-      name = (await this.req<Record<string, string>>("GET", `/buildings/${id}`)).name;
+      name = (await this.req<Building>("GET", `/buildings/${id}`)).name;
     } else {
       throw new Failure("no_front_desk", "This account has no front desk.");
     }
     this.session = {
-      email, role: me.role ?? "", portal_kind: kind, portal_id: id, place_name: name,
+      email, role: me.role, portal_kind: kind, portal_id: id, place_name: name,
       building_id: building, server: this.base, built_in: false,
       may_edit_settings: me.role === "tenant_admin",
     };
@@ -205,7 +217,7 @@ export class HttpBackend implements Backend {
     return { built_in: false, server: this.base, demo_accounts: [], session };
   }
   async signIn(email: string, password: string) {
-    const r = await this.req<{ token: string }>("POST", "/auth/login", { email, password });
+    const r = await this.req<SignedIn>("POST", "/auth/login", { email, password });
     this.token = r.token;
     sessionStorage.setItem("frontdesk.token", r.token);
     return this.describe(email);
@@ -222,7 +234,7 @@ export class HttpBackend implements Backend {
     sessionStorage.removeItem("frontdesk.token");
   }
   async state(): Promise<DeskState> {
-    const n = await this.req<{ last_seq: number }>("GET", "/changes?limit=1&since=0").catch(() => null);
+    const n = await this.req<ChangesPage>("GET", "/changes?limit=1&since=0").catch(() => null);
     const none = { ready: false, label: "Devices are in the desktop app" };
     return {
       revision: String(Date.now() >> 12), online: n !== null, pending: 0, conflicts: 0,
@@ -233,8 +245,7 @@ export class HttpBackend implements Backend {
     return { id: v.id, status: v.status, name: v.visitor.name, company: v.visitor.company, host: v.host_name, pending: 0, data: v };
   }
   private async rows(q: string): Promise<InviteRow[]> {
-    type Entry = { id: string; origin: string; status: string; host_name: string; visitor: { name: string; company: string | null } };
-    const page = await this.req<{ items: Entry[] }>("GET", `${this.portalPath()}/visitor-logs?${q}&limit=200`);
+    const page = await this.req<LogPage>("GET", `${this.portalPath()}/visitor-logs?${q}&limit=200`);
     return page.items.map((e) => ({
       id: e.id, status: e.status, name: e.visitor.name, company: e.visitor.company, host: e.host_name, origin: e.origin, pending: 0,
     }));
@@ -249,7 +260,7 @@ export class HttpBackend implements Backend {
   cancel(id: string) { return this.act(id, "cancel"); }
   async conflicts() { return []; }
   async syncNow() { /* nothing is queued in a browser */ }
-  resend(id: string) { return this.req<InviteView>("POST", `/invites/${id}/resend`, {}); }
+  resend(id: string) { return this.req<Resent>("POST", `/invites/${id}/resend`, {}); }
   changeValidity(id: string, validFrom: string, validTo: string) {
     return this.req<InviteView>("PUT", `/invites/${id}/validity`, { valid_from: validFrom, valid_to: validTo });
   }
@@ -264,8 +275,7 @@ export class HttpBackend implements Backend {
     return s && s.portal_kind === "building" ? this.req<DirectoryEntry[]>("GET", `/buildings/${s.portal_id}/directory`) : [];
   }
   async createInvite(invite: NewInvite): Promise<CreatedInvite> {
-    const r = await this.req<{ invite: InviteView; sync: { status: string; linked_invite_id: string | null; reasons: { code: string; message: string }[] } }>(
-      "POST", `${this.portalPath()}/invites`, invite);
+    const r = await this.req<Created>("POST", `${this.portalPath()}/invites`, invite);
     return { invite: r.invite, synced: r.sync.status === "synced", linked_invite_id: r.sync.linked_invite_id, reasons: r.sync.reasons };
   }
   locationSettings() { return this.req<LocationSettings>("GET", `/locations/${this.session?.portal_id}/settings`); }

@@ -101,9 +101,9 @@ function render(root: HTMLElement, s: State, backend: FlowBackend) {
       const done = await backend.submit({
         visitor: s.visitor,
         answers: s.answers,
-        photo: s.photo,
+        photo: s.photo ?? null,
         accepted_ndas: [...s.accepted],
-        signature: s.signature || undefined,
+        signature: s.signature || null,
       });
       root.replaceChildren(
         h(

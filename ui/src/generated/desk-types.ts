@@ -1,37 +1,9 @@
 // Generated from the Rust types by `cargo test -p frontdesk-desk --test typescript`
 // (FRONTDESK_WRITE_TYPES=1 rewrites it). Do not edit by hand.
 
-export type PortalKind = "building" | "location";
+import type { InviteStatus, InviteView, Origin, PortalKind, Role, SyncReason } from "./api-types";
 
-export type Portal = { kind: PortalKind, id: string, };
-
-export type Origin = "building" | "tenant";
-
-export type InviteStatus = "invited" | "checked_in" | "arrived" | "checked_out" | "cancelled" | "expired";
-
-export type Visitor = { name: string, email: string | null, mobile: string | null, company: string | null, };
-
-export type Profile = { id: string, name: string, email: string | null, mobile: string | null, company: string | null, updated_at: string, };
-
-export type CardStatus = "active" | "expired" | "removed";
-
-export type CardView = { number: string, format: string, status: CardStatus, valid_from: string, valid_to: string, assigned_at: string, 
-/**
- * On both invites of the pair (false: assigned on this portal only).
- */
-synced: boolean, };
-
-export type InviteView = { id: string, portal: Portal, origin: Origin, primary: boolean, linked_invite_id: string | null, 
-/**
- * As a person sees it now (expiry applied).
- */
-status: InviteStatus, visitor: Visitor, profile_id: string, profile: Profile | null, host_name: string, visitor_type_id: string | null, building_id: string, location_id: string, tenant_id: string, valid_from: string, valid_to: string, checked_in_at: string | null, arrived_at: string | null, checked_out_at: string | null, cancelled_at: string | null, cancel_reason: string | null, created_at: string, 
-/**
- * The active card, if any.
- */
-card: CardView | null, };
-
-export type CachedInvite = { id: string, status: string, name: string, company: string | null, host: string, 
+export type CachedInvite = { id: string, status: InviteStatus, name: string, company: string | null, host: string, 
 /**
  * Changes of this desk not yet confirmed by the server.
  */
@@ -41,11 +13,7 @@ pending: number,
  */
 data: InviteView, };
 
-export type InviteRow = { id: string, status: string, name: string, company: string | null, host: string, 
-/**
- * Invite Origin: `building` or `tenant`.
- */
-origin: string, 
+export type InviteRow = { id: string, status: InviteStatus, name: string, company: string | null, host: string, origin: Origin, 
 /**
  * Changes of this desk not yet confirmed by the portal.
  */
@@ -53,58 +21,11 @@ pending: number, };
 
 export type Conflict = { mutation_id: string, invite_id: string, visitor: string, action: string, at: string, code: string, message: string, };
 
-export type Event = { at: string, actor_id: string | null, actor_email: string | null, action: string, 
+export type Session = { email: string, role: Role, 
 /**
- * The portal the action was taken in.
+ * The portal this desk works: a building's or a tenant location's.
  */
-portal: Portal, detail: Record<string, unknown>, };
-
-export type Summary = { 
-/**
- * Invited or checked in, not yet arrived, still valid.
- */
-expected: number, checked_in: number, on_site: number, checked_out: number, cancelled: number, expired: number, total: number, };
-
-export type DirectoryEntry = { location_id: string, location_name: string, tenant_id: string, tenant_name: string, 
-/**
- * Linked to the building: only then can its invites sync.
- */
-linked: boolean, };
-
-export type VisitorInput = { name: string, email: string | null, mobile: string | null, company: string | null, };
-
-export type NewInvite = { 
-/**
- * Required for building invites (the tenant location being visited); a location's own
- * invites are for that location.
- */
-location_id: string | null, host_name: string, visitor: VisitorInput, visitor_type_id: string | null, valid_from: string, valid_to: string, notify: boolean, };
-
-export type VisitorUpdateScope = "profile" | "invite_and_profile";
-
-export type VisitorPatch = { scope: VisitorUpdateScope, name: string | null, email: string | null, mobile: string | null, company: string | null, };
-
-export type CardRequest = { number: string, format: string, local_only: boolean, };
-
-export type LocationSettings = { visitor_management_enabled: boolean, 
-/**
- * The "Sync Building Invitations" card's toggle.
- */
-sync_building_invitations: boolean, 
-/**
- * The location's visitor type that synced building invitations get.
- */
-sync_visitor_type_id: string | null, 
-/**
- * Whether cards assigned to synced invites are copied to the other side.
- */
-card_sync_enabled: boolean, };
-
-export type Session = { email: string, role: string, 
-/**
- * `building` or `location`: the portal this desk works.
- */
-portal_kind: string, portal_id: string, 
+portal_kind: PortalKind, portal_id: string, 
 /**
  * The building's or location's name, for the title bar.
  */
@@ -146,9 +67,11 @@ export type DeskState = { revision: string, online: boolean,
  */
 pending: number, conflicts: number, last_error: string | null, printer: DeviceState, encoder: DeviceState, };
 
-export type NotSynced = { code: string, message: string, };
-
-export type CreatedInvite = { invite: InviteView, synced: boolean, linked_invite_id: string | null, reasons: Array<NotSynced>, };
+export type CreatedInvite = { invite: InviteView, synced: boolean, linked_invite_id: string | null, 
+/**
+ * Why Reverse Building Sync made no linked copy (empty when it did).
+ */
+reasons: Array<SyncReason>, };
 
 export type ExportedCsv = { path: string, rows: number, };
 

@@ -3,24 +3,24 @@
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use frontdesk_api::{BadgeParams, Printed};
 use frontdesk_badge::BadgeError;
+use frontdesk_core::{Id, Invite};
 use frontdesk_store::actions::{self, BadgeEvent};
-use serde::Deserialize;
 use serde_json::json;
 
 use super::{Body, Params, Path};
 use crate::auth::Authed;
 use crate::{badges, ApiError, AppState};
 
-#[derive(Deserialize)]
-pub struct BadgeParams {
-    template: Option<String>,
-}
-
+/// The visit's badge as a PDF.
+#[utoipa::path(get, path = "/api/v1/invites/{id}/badge.pdf", tag = "badges", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Invite id"), BadgeParams),
+    responses((status = 200, description = "The badge", content_type = "application/pdf", body = Vec<u8>)))]
 pub async fn pdf(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<Invite>>,
     Params(p): Params<BadgeParams>,
 ) -> Result<Response, ApiError> {
     let invite = id.clone();
@@ -39,7 +39,7 @@ pub async fn pdf(
         .template
         .unwrap_or_else(|| renderer.default_template_for(&type_name).to_string());
     let data = badges::data(facts);
-    let (name, invite) = (template.clone(), id.clone());
+    let (name, invite) = (template.clone(), id.to_string());
     let pdf = tokio::task::spawn_blocking(move || badges::render(renderer, &name, data, &invite))
         .await?
         .map_err(|e| match e {
@@ -73,16 +73,14 @@ pub async fn pdf(
         .into_response())
 }
 
-#[derive(Deserialize)]
-pub struct Printed {
-    printer: String,
-    job_id: Option<i64>,
-}
-
+/// The desk's word that the badge was printed (for the activity log).
+#[utoipa::path(post, path = "/api/v1/invites/{id}/badge-printed", tag = "badges", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Invite id")), request_body = Printed,
+    responses((status = 204, description = "Recorded")))]
 pub async fn printed(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<Invite>>,
     Body(p): Body<Printed>,
 ) -> Result<StatusCode, ApiError> {
     let printer = frontdesk_core::validate::required_text("printer", &p.printer, 300)?;

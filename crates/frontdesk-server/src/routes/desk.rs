@@ -2,33 +2,28 @@
 
 use axum::extract::State;
 use axum::Json;
-use frontdesk_store::actions::ClientMutation;
-use frontdesk_store::desk::{self, Applied};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use frontdesk_api::limits::MAX_MUTATIONS_PER_PUSH;
+use frontdesk_api::{Applied, MutationResult, Push, PushResults};
+use frontdesk_store::desk;
 
 use super::Body;
 use crate::auth::Authed;
 use crate::observe::PushOutcome;
 use crate::{ApiError, AppState};
 
-/// At most this many mutations in one push; a desk with more sends several.
-pub const MAX_BATCH: usize = 500;
-
-#[derive(Deserialize)]
-pub struct Push {
-    mutations: Vec<ClientMutation>,
-}
-
+/// Apply a desk's queued changes, in order, each exactly once (a re-sent id gets its first
+/// answer). A refusal is an outcome of its mutation (`conflict` or `refused`), not an error.
+#[utoipa::path(post, path = "/api/v1/mutations", tag = "desk", security(("bearer" = [])), 
+    request_body = Push, responses((status = 200, body = PushResults)))]
 pub async fn push(
     State(st): State<AppState>,
     Authed(a): Authed,
     Body(p): Body<Push>,
-) -> Result<Json<Value>, ApiError> {
-    if p.mutations.len() > MAX_BATCH {
+) -> Result<Json<PushResults>, ApiError> {
+    if p.mutations.len() > MAX_MUTATIONS_PER_PUSH {
         return Err(ApiError::invalid(
             "batch_too_large",
-            format!("Send at most {MAX_BATCH} mutations at a time."),
+            format!("Send at most {MAX_MUTATIONS_PER_PUSH} mutations at a time."),
         ));
     }
     let now = st.clock.now();
@@ -43,11 +38,11 @@ pub async fn push(
         .await?;
     st.notify_changed();
     for r in &results {
-        st.metrics.pushed(match r.outcome.outcome.as_str() {
-            "applied" => PushOutcome::Applied,
-            "conflict" => PushOutcome::Conflict,
-            _ => PushOutcome::Refused,
+        st.metrics.pushed(match r.outcome.outcome {
+            MutationResult::Applied => PushOutcome::Applied,
+            MutationResult::Conflict => PushOutcome::Conflict,
+            MutationResult::Refused => PushOutcome::Refused,
         });
     }
-    Ok(Json(json!({ "results": results })))
+    Ok(Json(PushResults { results }))
 }

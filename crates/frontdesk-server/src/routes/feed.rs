@@ -7,12 +7,11 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Json;
+use frontdesk_api::limits::{CHANGES_PAGE as PAGE, NOTIFICATIONS_PAGE};
+use frontdesk_api::{Change, ChangesPage, Notification, Since};
 use frontdesk_core::{DomainError, Role, Timestamp};
-use frontdesk_store::queries::{self, Change, Visibility};
-use frontdesk_store::Notification;
+use frontdesk_store::queries::{self, Visibility};
 use futures_util::Stream;
-use serde::Deserialize;
-use serde_json::{json, Value};
 use tokio::sync::watch;
 
 use super::Params;
@@ -20,33 +19,32 @@ use crate::auth::{self, Authed, SignedIn};
 use crate::streams::StreamSlot;
 use crate::{ApiError, AppState};
 
-const PAGE: usize = 500;
-
-#[derive(Deserialize)]
-pub struct Since {
-    since: Option<i64>,
-    limit: Option<usize>,
-}
-
 async fn visibility(st: &AppState, a: frontdesk_core::Actor) -> Result<Visibility, ApiError> {
     st.read(a, |tx, by| queries::visibility(tx, by.actor)).await
 }
 
+/// The change feed after a cursor, oldest first: the changes of the portals the caller works at.
+#[utoipa::path(get, path = "/api/v1/changes", tag = "feed", security(("bearer" = [])), 
+    params(Since), responses((status = 200, body = ChangesPage)))]
 pub async fn changes(
     State(st): State<AppState>,
     Authed(a): Authed,
     Params(p): Params<Since>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ChangesPage>, ApiError> {
     let vis = visibility(&st, a).await?;
     let since = p.since.unwrap_or(0).max(0);
     let limit = p.limit.unwrap_or(PAGE).clamp(1, PAGE);
     let changes: Vec<Change> = st
         .blocking(move |s| s.changes_since(&vis, since, limit))
         .await?;
-    let last = changes.last().map(|c| c.seq).unwrap_or(since);
-    Ok(Json(json!({ "changes": changes, "last_seq": last })))
+    let last_seq = changes.last().map(|c| c.seq).unwrap_or(since);
+    Ok(Json(ChangesPage { changes, last_seq }))
 }
 
+#[utoipa::path(get, path = "/api/v1/changes/stream", tag = "feed", security(("bearer" = [])), 
+    params(Since, ("Last-Event-ID" = Option<i64>, Header, description = "Resume after this sequence number")),
+    responses((status = 200, description = "`change` events, each a Change as JSON with its sequence number as id", content_type = "text/event-stream", body = String),
+        (status = 429, description = "Too many open streams", body = frontdesk_api::ErrorBody)))]
 /// Server-sent events: every visible change after `since` (or the `Last-Event-ID` a reconnecting
 /// client sends), then each new one as it is committed. The event id is the sequence number.
 ///
@@ -176,6 +174,9 @@ impl Follow {
 
 /// What the invitation outbox holds, for admins: the platform sees all, a building admin the
 /// building's, a tenant admin its locations'.
+/// The invitation outbox (admins).
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "feed", security(("bearer" = [])), 
+    responses((status = 200, body = Vec<Notification>)))]
 pub async fn notifications(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -185,6 +186,7 @@ pub async fn notifications(
     }
     let vis = visibility(&st, a).await?;
     Ok(Json(
-        st.blocking(move |s| s.notifications(&vis, 500)).await?,
+        st.blocking(move |s| s.notifications(&vis, NOTIFICATIONS_PAGE))
+            .await?,
     ))
 }

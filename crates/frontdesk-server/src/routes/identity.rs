@@ -3,35 +3,43 @@ use std::time::Instant;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use frontdesk_api::{
+    AccountState, ErrorBody, Login, NewUser, PasswordChange, PasswordChanged, SignedIn as Token,
+    User,
+};
 use frontdesk_core::Actor;
-use frontdesk_store::accounts::{self, AccountState};
-use frontdesk_store::actions::{self, NewUser};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use frontdesk_store::accounts;
+use frontdesk_store::actions;
 
 use super::{Body, Path};
 use crate::auth::{self, Authed, LoginOutcome, SignedIn};
 use crate::net::ClientAddr;
 use crate::{ApiError, AppState};
 
-#[derive(Deserialize)]
-pub struct Login {
-    email: String,
-    password: String,
+fn user(a: &Actor) -> User {
+    User {
+        id: a.user_id.clone(),
+        email: a.email.clone(),
+        role: a.role,
+        building_id: a.building_id.clone(),
+        tenant_id: a.tenant_id.clone(),
+        location_id: a.location_id.clone(),
+    }
 }
 
-fn user_json(a: &Actor) -> Value {
-    json!({
-        "id": a.user_id, "email": a.email, "role": a.role,
-        "building_id": a.building_id, "tenant_id": a.tenant_id, "location_id": a.location_id,
-    })
-}
-
+/// Sign in with email and password; the token goes in `Authorization: Bearer`.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "identity", request_body = Login,
+    responses(
+        (status = 200, body = Token),
+        (status = 401, description = "Wrong email or password", body = ErrorBody),
+        (status = 403, description = "The account is disabled", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins; see Retry-After", body = ErrorBody),
+    ))]
 pub async fn login(
     State(st): State<AppState>,
     ClientAddr(addr): ClientAddr,
     Body(req): Body<Login>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Token>, ApiError> {
     let email = req.email.trim().to_lowercase();
     // Checked before the password is hashed, and again once it is this attempt's turn: in a
     // burst, the attempts queued behind a failure are refused without hashing.
@@ -56,7 +64,10 @@ pub async fn login(
         LoginOutcome::SignedIn { token, actor } => {
             st.throttle.succeeded(&email, addr);
             tracing::info!(%addr, user = %actor.user_id, "signed in");
-            Ok(Json(json!({ "token": token, "user": user_json(&actor) })))
+            Ok(Json(Token {
+                token,
+                user: user(&actor),
+            }))
         }
         LoginOutcome::Wrong => {
             st.throttle.failed(&email, addr, Instant::now());
@@ -83,6 +94,9 @@ fn wait_secs(wait: std::time::Duration) -> u64 {
     wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
 }
 
+/// End this session.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "identity", security(("bearer" = [])),
+    responses((status = 204, description = "Signed out")))]
 pub async fn logout(State(st): State<AppState>, session: SignedIn) -> Result<StatusCode, ApiError> {
     let hash = session.token_hash;
     st.blocking(move |s| s.write(|tx| tx.delete_session(&hash)))
@@ -91,19 +105,15 @@ pub async fn logout(State(st): State<AppState>, session: SignedIn) -> Result<Sta
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
-pub struct PasswordChange {
-    current_password: String,
-    new_password: String,
-}
-
 /// A user changes their own password; every other session of theirs ends.
+#[utoipa::path(put, path = "/api/v1/me/password", tag = "identity", security(("bearer" = [])),
+    request_body = PasswordChange, responses((status = 200, body = PasswordChanged)))]
 pub async fn change_password(
     State(st): State<AppState>,
     ClientAddr(addr): ClientAddr,
     session: SignedIn,
     Body(req): Body<PasswordChange>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PasswordChanged>, ApiError> {
     let email = session.actor.email.to_lowercase();
     st.throttle
         .check(&email, addr, Instant::now())
@@ -133,9 +143,14 @@ pub async fn change_password(
         })
         .await?;
     st.notify_sessions_ended();
-    Ok(Json(json!({ "other_sessions_ended": ended })))
+    Ok(Json(PasswordChanged {
+        other_sessions_ended: ended,
+    }))
 }
 
+/// Disable a user: no sign-in, and their sessions end.
+#[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "identity", security(("bearer" = [])),
+    params(("id" = String, Path, description = "User id")), responses((status = 200, body = AccountState)))]
 pub async fn disable_user(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -148,6 +163,9 @@ pub async fn disable_user(
     Ok(Json(out))
 }
 
+/// Enable a disabled user again.
+#[utoipa::path(post, path = "/api/v1/users/{id}/enable", tag = "identity", security(("bearer" = [])),
+    params(("id" = String, Path, description = "User id")), responses((status = 200, body = AccountState)))]
 pub async fn enable_user(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -159,6 +177,9 @@ pub async fn enable_user(
     ))
 }
 
+/// End every session of a user.
+#[utoipa::path(delete, path = "/api/v1/users/{id}/sessions", tag = "identity", security(("bearer" = [])),
+    params(("id" = String, Path, description = "User id")), responses((status = 200, body = AccountState)))]
 pub async fn end_sessions(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -171,15 +192,21 @@ pub async fn end_sessions(
     Ok(Json(out))
 }
 
-pub async fn me(Authed(a): Authed) -> Json<Value> {
-    Json(user_json(&a))
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/v1/me", tag = "identity", security(("bearer" = [])),
+    responses((status = 200, body = User)))]
+pub async fn me(Authed(a): Authed) -> Json<User> {
+    Json(user(&a))
 }
 
+/// Create a user within the caller's own scope.
+#[utoipa::path(post, path = "/api/v1/users", tag = "identity", security(("bearer" = [])),
+    request_body = NewUser, responses((status = 201, body = User)))]
 pub async fn create_user(
     State(st): State<AppState>,
     Authed(a): Authed,
     Body(req): Body<NewUser>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<User>), ApiError> {
     let u = st
         .write(a, move |tx, by| {
             actions::create_user(tx, by, req, auth::hash_password)
@@ -187,9 +214,13 @@ pub async fn create_user(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({
-            "id": u.id, "email": u.email, "role": u.role,
-            "building_id": u.building_id, "tenant_id": u.tenant_id, "location_id": u.location_id,
-        })),
+        Json(User {
+            id: u.id,
+            email: u.email,
+            role: u.role,
+            building_id: u.building_id,
+            tenant_id: u.tenant_id,
+            location_id: u.location_id,
+        }),
     ))
 }

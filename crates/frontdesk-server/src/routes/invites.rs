@@ -1,12 +1,11 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use frontdesk_core::{Portal, Timestamp};
-use frontdesk_store::actions::{self, CardRequest, Created, NewInvite, Transition, VisitorPatch};
-use frontdesk_store::views::InviteView;
-use frontdesk_store::{Event, Notification};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use frontdesk_api::{
+    Cancel, CardRequest, Created, Event, InviteView, NewInvite, Resent, Validity, VisitorPatch,
+};
+use frontdesk_core::{Id, Invite, Portal, VisitAction};
+use frontdesk_store::actions;
 
 use super::{Body, OptionalBody, Path};
 use crate::auth::Authed;
@@ -28,6 +27,9 @@ async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+/// Invite a visitor in the Building Portal; the tenant gets a linked copy when the sync rules say so.
+#[utoipa::path(post, path = "/api/v1/buildings/{id}/invites", tag = "invites", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Building id")), request_body = NewInvite, responses((status = 201, body = Created)))]
 pub async fn create_at_building(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -37,6 +39,9 @@ pub async fn create_at_building(
     create(st, a, Portal::building(id), req).await
 }
 
+/// Invite a visitor in a location's portal; the building gets a linked copy when the tenant is linked.
+#[utoipa::path(post, path = "/api/v1/locations/{id}/invites", tag = "invites", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Location id")), request_body = NewInvite, responses((status = 201, body = Created)))]
 pub async fn create_at_location(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -46,17 +51,23 @@ pub async fn create_at_location(
     create(st, a, Portal::location(id), req).await
 }
 
-pub async fn get(State(st): State<AppState>, Authed(a): Authed, Path(id): Path<String>) -> One {
+/// An invite.
+#[utoipa::path(get, path = "/api/v1/invites/{id}", tag = "invites", operation_id = "get_invite", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Invite id")), responses((status = 200, body = InviteView)))]
+pub async fn get(State(st): State<AppState>, Authed(a): Authed, Path(id): Path<Id<Invite>>) -> One {
     Ok(Json(
         st.read(a, move |tx, by| actions::invite(tx, by, &id))
             .await?,
     ))
 }
 
+/// Update the visitor: the profile only, or this invite and the profile (and the linked copy).
+#[utoipa::path(patch, path = "/api/v1/invites/{id}/visitor", tag = "invites", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Invite id")), request_body = VisitorPatch, responses((status = 200, body = InviteView)))]
 pub async fn update_visitor(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<Invite>>,
     Body(req): Body<VisitorPatch>,
 ) -> One {
     Ok(Json(
@@ -65,16 +76,13 @@ pub async fn update_visitor(
     ))
 }
 
-#[derive(Deserialize)]
-pub struct Validity {
-    valid_from: Timestamp,
-    valid_to: Timestamp,
-}
-
+/// Change the validity (from the primary side only); the linked copy and the card follow.
+#[utoipa::path(put, path = "/api/v1/invites/{id}/validity", tag = "invites", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Invite id")), request_body = Validity, responses((status = 200, body = InviteView)))]
 pub async fn change_validity(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<Invite>>,
     Body(req): Body<Validity>,
 ) -> One {
     Ok(Json(
@@ -85,37 +93,38 @@ pub async fn change_validity(
     ))
 }
 
+/// Send the invitation again (from the primary side).
+#[utoipa::path(post, path = "/api/v1/invites/{id}/resend", tag = "invites", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Invite id")), responses((status = 202, body = Resent)))]
 pub async fn resend(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let n: Notification = st
+    Path(id): Path<Id<Invite>>,
+) -> Result<(StatusCode, Json<Resent>), ApiError> {
+    let notification = st
         .write(a, move |tx, by| actions::resend(tx, by, &id))
         .await?;
-    Ok((StatusCode::ACCEPTED, Json(json!({ "notification": n }))))
+    Ok((StatusCode::ACCEPTED, Json(Resent { notification })))
 }
 
-#[derive(Deserialize)]
-pub struct Cancel {
-    reason: Option<String>,
-}
-
+/// Cancel the visit, on both sides of a pair; the body (a reason) may be left out.
+#[utoipa::path(post, path = "/api/v1/invites/{id}/cancel", tag = "invites", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Invite id")), request_body(content = Option<Cancel>, content_type = "application/json"), responses((status = 200, body = InviteView)))]
 pub async fn cancel(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<Invite>>,
     OptionalBody(req): OptionalBody<Cancel>,
 ) -> One {
     let reason = req.and_then(|c| c.reason);
-    transition(st, a, id, Transition::Cancel, reason).await
+    transition(st, a, id, VisitAction::Cancel, reason).await
 }
 
 async fn transition(
     st: AppState,
     a: frontdesk_core::Actor,
-    id: String,
-    t: Transition,
+    id: Id<Invite>,
+    t: VisitAction,
     reason: Option<String>,
 ) -> One {
     Ok(Json(
@@ -124,30 +133,46 @@ async fn transition(
     ))
 }
 
+/// Check the visitor in (pre-registered), on both sides of a pair.
+#[utoipa::path(post, path = "/api/v1/invites/{id}/check-in", tag = "invites", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Invite id")), responses((status = 200, body = InviteView)))]
 pub async fn check_in(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<Invite>>,
 ) -> One {
-    transition(st, a, id, Transition::CheckIn, None).await
+    transition(st, a, id, VisitAction::CheckIn, None).await
 }
 
-pub async fn arrive(State(st): State<AppState>, Authed(a): Authed, Path(id): Path<String>) -> One {
-    transition(st, a, id, Transition::Arrive, None).await
+/// The visitor arrived, on both sides of a pair.
+#[utoipa::path(post, path = "/api/v1/invites/{id}/arrive", tag = "invites", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Invite id")), responses((status = 200, body = InviteView)))]
+pub async fn arrive(
+    State(st): State<AppState>,
+    Authed(a): Authed,
+    Path(id): Path<Id<Invite>>,
+) -> One {
+    transition(st, a, id, VisitAction::Arrive, None).await
 }
 
+/// Check the visitor out, on both sides of a pair; active cards end.
+#[utoipa::path(post, path = "/api/v1/invites/{id}/check-out", tag = "invites", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Invite id")), responses((status = 200, body = InviteView)))]
 pub async fn check_out(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<Invite>>,
 ) -> One {
-    transition(st, a, id, Transition::CheckOut, None).await
+    transition(st, a, id, VisitAction::CheckOut, None).await
 }
 
+/// Assign an access card (with the card sync rules; `card_sync_blocked` asks whether to assign locally).
+#[utoipa::path(put, path = "/api/v1/invites/{id}/card", tag = "invites", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Invite id")), request_body = CardRequest, responses((status = 200, body = InviteView)))]
 pub async fn assign_card(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<Invite>>,
     Body(req): Body<CardRequest>,
 ) -> One {
     Ok(Json(
@@ -156,10 +181,13 @@ pub async fn assign_card(
     ))
 }
 
+/// Take the active card off the invite.
+#[utoipa::path(delete, path = "/api/v1/invites/{id}/card", tag = "invites", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Invite id")), responses((status = 200, body = InviteView)))]
 pub async fn remove_card(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<Invite>>,
 ) -> One {
     Ok(Json(
         st.write(a, move |tx, by| actions::remove_card(tx, by, &id))
@@ -167,10 +195,13 @@ pub async fn remove_card(
     ))
 }
 
+/// The invite's activity log.
+#[utoipa::path(get, path = "/api/v1/invites/{id}/activity", tag = "invites", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Invite id")), responses((status = 200, body = Vec<Event>)))]
 pub async fn activity(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<Invite>>,
 ) -> Result<Json<Vec<Event>>, ApiError> {
     Ok(Json(
         st.read(a, move |tx, by| actions::activity(tx, by, &id))

@@ -6,32 +6,17 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use frontdesk_api::limits::{LOG_PAGE_DEFAULT, LOG_PAGE_MAX};
+use frontdesk_api::logs::LogPage;
+use frontdesk_api::{LogEntry, LogParams, ReportParams, ReportRow, Summary};
 use frontdesk_core::access::require;
 use frontdesk_core::{Actor, DomainError, InviteStatus, Origin, Portal, Timestamp};
 use frontdesk_store::actions;
-use frontdesk_store::queries::{LogEntry, LogFilter, ReportRow, Summary};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use frontdesk_store::queries::LogFilter;
 
 use super::{Params, Path};
 use crate::auth::Authed;
 use crate::{ApiError, AppState};
-
-pub const DEFAULT_PAGE: usize = 50;
-pub const MAX_PAGE: usize = 500;
-
-#[derive(Deserialize, Default)]
-pub struct LogParams {
-    origin: Option<String>,
-    status: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    q: Option<String>,
-    host: Option<String>,
-    visitor_type_id: Option<String>,
-    limit: Option<usize>,
-    offset: Option<usize>,
-}
 
 fn list<T>(
     raw: Option<&str>,
@@ -77,32 +62,31 @@ fn origins(raw: Option<&str>) -> Result<Vec<Origin>, ApiError> {
     list(raw, Origin::parse, "origin", "building, tenant or both")
 }
 
-impl LogParams {
-    fn filter(&self) -> Result<LogFilter, ApiError> {
-        let f = LogFilter {
-            origins: origins(self.origin.as_deref())?,
-            statuses: list(
-                self.status.as_deref(),
-                InviteStatus::parse,
-                "status",
-                "invited, checked_in, arrived, checked_out, cancelled, expired",
-            )?,
-            from: instant(self.from.as_deref(), "from")?,
-            to: instant(self.to.as_deref(), "to")?,
-            q: self.q.clone(),
-            host: self.host.clone(),
-            visitor_type_id: self.visitor_type_id.clone(),
-        };
-        if let (Some(from), Some(to)) = (f.from, f.to) {
-            if to <= from {
-                return Err(ApiError::invalid(
-                    "invalid_filter",
-                    "to must be after from.",
-                ));
-            }
+/// The store's filter from the query string's.
+fn filter_of(p: &LogParams) -> Result<LogFilter, ApiError> {
+    let f = LogFilter {
+        origins: origins(p.origin.as_deref())?,
+        statuses: list(
+            p.status.as_deref(),
+            InviteStatus::parse,
+            "status",
+            "invited, checked_in, arrived, checked_out, cancelled, expired",
+        )?,
+        from: instant(p.from.as_deref(), "from")?,
+        to: instant(p.to.as_deref(), "to")?,
+        q: p.q.clone(),
+        host: p.host.clone(),
+        visitor_type_id: p.visitor_type_id.clone(),
+    };
+    if let (Some(from), Some(to)) = (f.from, f.to) {
+        if to <= from {
+            return Err(ApiError::invalid(
+                "invalid_filter",
+                "to must be after from.",
+            ));
         }
-        Ok(f)
     }
+    Ok(f)
 }
 
 /// Check the caller works at the portal (its logs are the portal's own invites only).
@@ -120,9 +104,9 @@ async fn logs(
     a: Actor,
     portal: Portal,
     p: LogParams,
-) -> Result<Json<Value>, ApiError> {
-    let filter = p.filter()?;
-    let limit = p.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+) -> Result<Json<LogPage>, ApiError> {
+    let filter = filter_of(&p)?;
+    let limit = p.limit.unwrap_or(LOG_PAGE_DEFAULT).clamp(1, LOG_PAGE_MAX);
     let offset = p.offset.unwrap_or(0);
     allowed(&st, a, &portal).await?;
     let now = st.clock.now();
@@ -131,28 +115,36 @@ async fn logs(
         .await?;
     let more = items.len() > limit;
     items.truncate(limit);
-    Ok(Json(json!({
-        "items": items, "limit": limit, "offset": offset,
+    Ok(Json(LogPage {
+        items,
+        limit,
+        offset,
         // Saturating: `offset` is the client's, up to usize::MAX.
-        "next_offset": more.then_some(offset.saturating_add(limit)),
-    })))
+        next_offset: more.then_some(offset.saturating_add(limit)),
+    }))
 }
 
+/// One page of the Building Portal's visitor log, newest visit first.
+#[utoipa::path(get, path = "/api/v1/buildings/{id}/visitor-logs", tag = "logs", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Building id"), LogParams), responses((status = 200, body = LogPage)))]
 pub async fn building_logs(
     State(st): State<AppState>,
     Authed(a): Authed,
     Path(id): Path<String>,
     Params(p): Params<LogParams>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<LogPage>, ApiError> {
     logs(st, a, Portal::building(id), p).await
 }
 
+/// One page of the Location Portal's visitor log, newest visit first.
+#[utoipa::path(get, path = "/api/v1/locations/{id}/visitor-logs", tag = "logs", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Location id"), LogParams), responses((status = 200, body = LogPage)))]
 pub async fn location_logs(
     State(st): State<AppState>,
     Authed(a): Authed,
     Path(id): Path<String>,
     Params(p): Params<LogParams>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<LogPage>, ApiError> {
     logs(st, a, Portal::location(id), p).await
 }
 
@@ -162,7 +154,7 @@ async fn summary(
     portal: Portal,
     p: LogParams,
 ) -> Result<Json<Summary>, ApiError> {
-    let filter = p.filter()?;
+    let filter = filter_of(&p)?;
     allowed(&st, a, &portal).await?;
     let now = st.clock.now();
     Ok(Json(
@@ -171,6 +163,9 @@ async fn summary(
     ))
 }
 
+/// The Visitor Summary widget under the log's filters (its status filter excepted).
+#[utoipa::path(get, path = "/api/v1/buildings/{id}/visitor-summary", tag = "logs", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Building id"), LogParams), responses((status = 200, body = Summary)))]
 pub async fn building_summary(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -180,6 +175,9 @@ pub async fn building_summary(
     summary(st, a, Portal::building(id), p).await
 }
 
+/// The Visitor Summary widget under the log's filters (its status filter excepted).
+#[utoipa::path(get, path = "/api/v1/locations/{id}/visitor-summary", tag = "logs", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Location id"), LogParams), responses((status = 200, body = Summary)))]
 pub async fn location_summary(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -244,7 +242,7 @@ fn csv_record(e: &LogEntry) -> [String; 16] {
 /// flat however many rows the export has.
 async fn csv(st: AppState, a: Actor, portal: Portal, p: LogParams) -> Result<Response, ApiError> {
     const CHUNK: usize = 64 * 1024;
-    let filter = p.filter()?;
+    let filter = filter_of(&p)?;
     allowed(&st, a, &portal).await?;
     let now = st.clock.now();
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(8);
@@ -293,6 +291,9 @@ async fn csv(st: AppState, a: Actor, portal: Portal, p: LogParams) -> Result<Res
         .into_response())
 }
 
+/// The filtered visitor log as CSV, streamed.
+#[utoipa::path(get, path = "/api/v1/buildings/{id}/visitor-logs.csv", tag = "logs", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Building id"), LogParams), responses((status = 200, description = "The log as CSV", content_type = "text/csv", body = String)))]
 pub async fn building_csv(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -302,6 +303,9 @@ pub async fn building_csv(
     csv(st, a, Portal::building(id), p).await
 }
 
+/// The filtered visitor log as CSV, streamed.
+#[utoipa::path(get, path = "/api/v1/locations/{id}/visitor-logs.csv", tag = "logs", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Location id"), LogParams), responses((status = 200, description = "The log as CSV", content_type = "text/csv", body = String)))]
 pub async fn location_csv(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -311,44 +315,42 @@ pub async fn location_csv(
     csv(st, a, Portal::location(id), p).await
 }
 
-#[derive(Deserialize)]
-pub struct ReportParams {
-    from: Option<String>,
-    to: Option<String>,
-    origin: Option<String>,
-}
-
-impl ReportParams {
-    fn window(&self, now: Timestamp) -> Result<(Timestamp, Timestamp, Vec<Origin>), ApiError> {
-        let to = instant(self.to.as_deref(), "to")?.unwrap_or(now + Duration::days(1));
-        let bad_window = || {
-            ApiError::invalid(
-                "invalid_filter",
-                "The report covers from before to, at most 366 days.",
-            )
-        };
-        let from = match instant(self.from.as_deref(), "from")? {
-            Some(from) => from,
-            // Checked: a `to` in the first month chrono can represent has no 30 days before it
-            // (subtracting panicked, and the request got no answer).
-            None => to
-                .checked_sub_signed(Duration::days(30))
-                .ok_or_else(bad_window)?,
-        };
-        if to <= from || to - from > Duration::days(366) {
-            return Err(bad_window());
-        }
-        Ok((from, to, origins(self.origin.as_deref())?))
+/// The report's window and origin filter from the query string.
+fn window_of(
+    p: &ReportParams,
+    now: Timestamp,
+) -> Result<(Timestamp, Timestamp, Vec<Origin>), ApiError> {
+    let to = instant(p.to.as_deref(), "to")?.unwrap_or(now + Duration::days(1));
+    let bad_window = || {
+        ApiError::invalid(
+            "invalid_filter",
+            "The report covers from before to, at most 366 days.",
+        )
+    };
+    let from = match instant(p.from.as_deref(), "from")? {
+        Some(from) => from,
+        // Checked: a `to` in the first month chrono can represent has no 30 days before it
+        // (subtracting panicked, and the request got no answer).
+        None => to
+            .checked_sub_signed(Duration::days(30))
+            .ok_or_else(bad_window)?,
+    };
+    if to <= from || to - from > Duration::days(366) {
+        return Err(bad_window());
     }
+    Ok((from, to, origins(p.origin.as_deref())?))
 }
 
+/// Global Overview: activity per location and day across the tenant's locations.
+#[utoipa::path(get, path = "/api/v1/tenants/{id}/activity-report", tag = "logs", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Tenant id"), ReportParams), responses((status = 200, body = Vec<ReportRow>)))]
 pub async fn tenant_report(
     State(st): State<AppState>,
     Authed(a): Authed,
     Path(tenant): Path<String>,
     Params(p): Params<ReportParams>,
 ) -> Result<Json<Vec<ReportRow>>, ApiError> {
-    let (from, to, origins) = p.window(st.clock.now())?;
+    let (from, to, origins) = window_of(&p, st.clock.now())?;
     let portals = st
         .read(a, move |tx, by| {
             tx.tenant(&tenant)?.ok_or(DomainError::NotFound("tenant"))?;
@@ -366,13 +368,16 @@ pub async fn tenant_report(
     ))
 }
 
+/// Global Overview: the Building Portal's activity per location and day.
+#[utoipa::path(get, path = "/api/v1/buildings/{id}/activity-report", tag = "logs", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Building id"), ReportParams), responses((status = 200, body = Vec<ReportRow>)))]
 pub async fn building_report(
     State(st): State<AppState>,
     Authed(a): Authed,
     Path(building): Path<String>,
     Params(p): Params<ReportParams>,
 ) -> Result<Json<Vec<ReportRow>>, ApiError> {
-    let (from, to, origins) = p.window(st.clock.now())?;
+    let (from, to, origins) = window_of(&p, st.clock.now())?;
     let b = building.clone();
     st.read(a, move |tx, by| {
         tx.building(&b)?.ok_or(DomainError::NotFound("building"))?;

@@ -1,14 +1,14 @@
 //! The HTTP surface. Each handler authenticates, parses, and calls one store action or query.
 
-mod badges;
+pub(crate) mod badges;
 mod console;
-mod desk;
-mod feed;
-mod identity;
-mod invites;
-mod logs;
-mod places;
-mod visitor;
+pub(crate) mod desk;
+pub(crate) mod feed;
+pub(crate) mod identity;
+pub(crate) mod invites;
+pub(crate) mod logs;
+pub(crate) mod places;
+pub(crate) mod visitor;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request};
@@ -17,14 +17,15 @@ use axum::routing::{get, post, put};
 use axum::Router;
 use serde::de::DeserializeOwned;
 
-use crate::{ApiError, AppState, MAX_BODY_BYTES};
+use frontdesk_api::limits::{MAX_PUSH_BYTES, MAX_REGISTRATION_BYTES};
 
-/// The registration submission carries the photo: 5 MB of image is 6.7 MB of base64.
-const MAX_REGISTRATION_BYTES: usize = 8 * 1024 * 1024;
+use crate::{ApiError, AppState, MAX_BODY_BYTES};
 
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
-        .route("/health", get(|| async { "ok" }))
+        .route("/health", get(health))
+        .route("/openapi.json", get(crate::openapi::document))
+        .route("/docs", get(crate::openapi::reference))
         .route("/auth/login", post(identity::login))
         .route("/auth/logout", post(identity::logout))
         .route("/me", get(identity::me))
@@ -105,7 +106,7 @@ pub fn router(state: AppState) -> Router {
         .route("/changes", get(feed::changes))
         .route(
             "/mutations",
-            post(desk::push).layer(DefaultBodyLimit::max(512 * 1024)),
+            post(desk::push).layer(DefaultBodyLimit::max(MAX_PUSH_BYTES)),
         )
         .route("/changes/stream", get(feed::stream))
         .route("/notifications", get(feed::notifications))
@@ -164,6 +165,13 @@ async fn refuse_announced_over(
         return axum::response::IntoResponse::into_response(crate::error::payload_too_large());
     }
     next.run(req).await
+}
+
+/// The service answers (it says nothing of the database: that is `/readyz`).
+#[utoipa::path(get, path = "/api/v1/health", tag = "service",
+    responses((status = 200, description = "`ok`", content_type = "text/plain", body = String)))]
+pub(crate) async fn health() -> &'static str {
+    "ok"
 }
 
 async fn not_found() -> ApiError {

@@ -1,11 +1,13 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use frontdesk_api::{
+    Building, DirectoryEntry, Location, NewBuilding, NewLink, NewLocation, NewTenant,
+    NewVisitorType, Tenant, TenantLink,
+};
 use frontdesk_core::VisitorType;
 use frontdesk_core::{LocationSettings, Portal};
-use frontdesk_store::actions::{self, NewVisitorType, TenantLink};
-use frontdesk_store::{Building, Location, Tenant};
-use serde::Deserialize;
+use frontdesk_store::actions;
 
 use super::{Body, Path};
 use crate::auth::Authed;
@@ -13,12 +15,9 @@ use crate::{ApiError, AppState};
 
 type Created<T> = Result<(StatusCode, Json<T>), ApiError>;
 
-#[derive(Deserialize)]
-pub struct NewBuilding {
-    name: String,
-    timezone: String,
-}
-
+/// Create a building (platform admins).
+#[utoipa::path(post, path = "/api/v1/buildings", tag = "places", security(("bearer" = [])), 
+    request_body = NewBuilding, responses((status = 201, body = Building)))]
 pub async fn create_building(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -32,6 +31,9 @@ pub async fn create_building(
     Ok((StatusCode::CREATED, Json(b)))
 }
 
+/// A building.
+#[utoipa::path(get, path = "/api/v1/buildings/{id}", tag = "places", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Building id")), responses((status = 200, body = Building)))]
 pub async fn building(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -43,15 +45,13 @@ pub async fn building(
     ))
 }
 
-#[derive(Deserialize)]
-pub struct Named {
-    name: String,
-}
-
+/// Create a tenant (platform admins).
+#[utoipa::path(post, path = "/api/v1/tenants", tag = "places", security(("bearer" = [])), 
+    request_body = NewTenant, responses((status = 201, body = Tenant)))]
 pub async fn create_tenant(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Body(req): Body<Named>,
+    Body(req): Body<NewTenant>,
 ) -> Created<Tenant> {
     let t = st
         .write(a, move |tx, by| actions::create_tenant(tx, by, &req.name))
@@ -59,12 +59,9 @@ pub async fn create_tenant(
     Ok((StatusCode::CREATED, Json(t)))
 }
 
-#[derive(Deserialize)]
-pub struct NewLocation {
-    name: String,
-    building_id: String,
-}
-
+/// Open a location of the tenant in a building.
+#[utoipa::path(post, path = "/api/v1/tenants/{id}/locations", tag = "places", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Tenant id")), request_body = NewLocation, responses((status = 201, body = Location)))]
 pub async fn create_location(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -79,6 +76,9 @@ pub async fn create_location(
     Ok((StatusCode::CREATED, Json(l)))
 }
 
+/// The tenant's locations.
+#[utoipa::path(get, path = "/api/v1/tenants/{id}/locations", tag = "places", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Tenant id")), responses((status = 200, body = Vec<Location>)))]
 pub async fn locations(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -92,6 +92,9 @@ pub async fn locations(
     ))
 }
 
+/// A location.
+#[utoipa::path(get, path = "/api/v1/locations/{id}", tag = "places", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Location id")), responses((status = 200, body = Location)))]
 pub async fn location(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -103,11 +106,10 @@ pub async fn location(
     ))
 }
 
-#[derive(Deserialize)]
-pub struct NewLink {
-    tenant_id: String,
-}
-
+/// Add a tenant to the building's tenant list (201 when new, 200 when it was already there).
+#[utoipa::path(post, path = "/api/v1/buildings/{id}/tenant-links", tag = "places", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Building id")), request_body = NewLink,
+    responses((status = 201, body = TenantLink), (status = 200, body = TenantLink)))]
 pub async fn link_tenant(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -127,6 +129,10 @@ pub async fn link_tenant(
     Ok((status, Json(link)))
 }
 
+/// Take a tenant off the building's tenant list; pairs already linked stay linked.
+#[utoipa::path(delete, path = "/api/v1/buildings/{id}/tenant-links/{tenant_id}", tag = "places", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Building id"), ("tenant_id" = String, Path, description = "Tenant id")),
+    responses((status = 204, description = "Unlinked")))]
 pub async fn unlink_tenant(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -139,17 +145,23 @@ pub async fn unlink_tenant(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The building's tenant locations, for a desk picking where a visitor goes.
+#[utoipa::path(get, path = "/api/v1/buildings/{id}/directory", tag = "places", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Building id")), responses((status = 200, body = Vec<DirectoryEntry>)))]
 pub async fn directory(
     State(st): State<AppState>,
     Authed(a): Authed,
     Path(building): Path<String>,
-) -> Result<Json<Vec<actions::DirectoryEntry>>, ApiError> {
+) -> Result<Json<Vec<DirectoryEntry>>, ApiError> {
     Ok(Json(
         st.read(a, move |tx, by| actions::directory(tx, by, &building))
             .await?,
     ))
 }
 
+/// The building's tenant list.
+#[utoipa::path(get, path = "/api/v1/buildings/{id}/tenant-links", tag = "places", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Building id")), responses((status = 200, body = Vec<TenantLink>)))]
 pub async fn tenant_links(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -175,6 +187,9 @@ async fn create_visitor_type(
     Ok((StatusCode::CREATED, Json(vt)))
 }
 
+/// Create a visitor type of the Building Portal.
+#[utoipa::path(post, path = "/api/v1/buildings/{id}/visitor-types", tag = "places", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Building id")), request_body = NewVisitorType, responses((status = 201, body = VisitorType)))]
 pub async fn create_building_visitor_type(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -184,6 +199,9 @@ pub async fn create_building_visitor_type(
     create_visitor_type(st, a, Portal::building(id), req).await
 }
 
+/// Create a visitor type of a location's portal.
+#[utoipa::path(post, path = "/api/v1/locations/{id}/visitor-types", tag = "places", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Location id")), request_body = NewVisitorType, responses((status = 201, body = VisitorType)))]
 pub async fn create_location_visitor_type(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -193,6 +211,9 @@ pub async fn create_location_visitor_type(
     create_visitor_type(st, a, Portal::location(id), req).await
 }
 
+/// The Building Portal's visitor types.
+#[utoipa::path(get, path = "/api/v1/buildings/{id}/visitor-types", tag = "places", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Building id")), responses((status = 200, body = Vec<VisitorType>)))]
 pub async fn building_visitor_types(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -205,6 +226,9 @@ pub async fn building_visitor_types(
     ))
 }
 
+/// A location's visitor types.
+#[utoipa::path(get, path = "/api/v1/locations/{id}/visitor-types", tag = "places", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Location id")), responses((status = 200, body = Vec<VisitorType>)))]
 pub async fn location_visitor_types(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -217,6 +241,9 @@ pub async fn location_visitor_types(
     ))
 }
 
+/// The location's settings (tenant and platform admins).
+#[utoipa::path(get, path = "/api/v1/locations/{id}/settings", tag = "places", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Location id")), responses((status = 200, body = LocationSettings)))]
 pub async fn settings(
     State(st): State<AppState>,
     Authed(a): Authed,
@@ -228,6 +255,9 @@ pub async fn settings(
     ))
 }
 
+/// Save the location's settings.
+#[utoipa::path(put, path = "/api/v1/locations/{id}/settings", tag = "places", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Location id")), request_body = LocationSettings, responses((status = 200, body = LocationSettings)))]
 pub async fn save_settings(
     State(st): State<AppState>,
     Authed(a): Authed,

@@ -5,16 +5,18 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use frontdesk_api::{PreviewParams, RegistrationRecord, RegistrationView, Submission, Submitted};
 use frontdesk_core::flow::Flow;
-use frontdesk_store::registration::{
-    self, RegistrationRecord, RegistrationView, Submission, Submitted,
-};
-use serde::Deserialize;
+use frontdesk_core::{Id, Invite};
+use frontdesk_store::registration;
 
 use super::{Body, Params, Path};
 use crate::auth::Authed;
 use crate::{ApiError, AppState};
 
+/// The visit and the combined check-in flow, for the visitor (the link's secret is the key).
+#[utoipa::path(get, path = "/api/v1/registrations/{token}", tag = "visitor",
+    params(("token" = String, Path, description = "The registration link's secret")), responses((status = 200, body = RegistrationView)))]
 pub async fn open(
     State(st): State<AppState>,
     Path(token): Path<String>,
@@ -26,6 +28,9 @@ pub async fn open(
     ))
 }
 
+/// The visitor's submission: both invites checked in, answers and NDAs with their side, the photo once.
+#[utoipa::path(post, path = "/api/v1/registrations/{token}", tag = "visitor",
+    params(("token" = String, Path, description = "The registration link's secret")), request_body = Submission, responses((status = 200, body = Submitted)))]
 pub async fn submit(
     State(st): State<AppState>,
     Path(token): Path<String>,
@@ -39,10 +44,13 @@ pub async fn submit(
     Ok(Json(out))
 }
 
+/// What the visitor gave, as this portal may see it.
+#[utoipa::path(get, path = "/api/v1/invites/{id}/registration", tag = "visitor", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Invite id")), responses((status = 200, body = RegistrationRecord)))]
 pub async fn record(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<Invite>>,
 ) -> Result<Json<RegistrationRecord>, ApiError> {
     Ok(Json(
         st.read(a, move |tx, by| registration::record(tx, by, &id))
@@ -50,10 +58,14 @@ pub async fn record(
     ))
 }
 
+/// The visitor's photo.
+#[utoipa::path(get, path = "/api/v1/invites/{id}/photo", tag = "visitor", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Invite id")),
+    responses((status = 200, description = "The photo as uploaded", content_type = "image/jpeg", body = Vec<u8>), (status = 200, description = "The photo as uploaded", content_type = "image/png", body = Vec<u8>)))]
 pub async fn photo(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<Invite>>,
 ) -> Result<Response, ApiError> {
     let (content_type, bytes) = st
         .read(a, move |tx, by| registration::photo(tx, by, &id))
@@ -68,11 +80,9 @@ pub async fn photo(
         .into_response())
 }
 
-#[derive(Deserialize)]
-pub struct PreviewParams {
-    building_visitor_type_id: Option<String>,
-}
-
+/// The check-in flow a visitor of this location would get, for admins setting it up.
+#[utoipa::path(get, path = "/api/v1/locations/{id}/flow-preview", tag = "visitor", security(("bearer" = [])), 
+    params(("id" = String, Path, description = "Location id"), PreviewParams), responses((status = 200, body = frontdesk_api::Flow)))]
 pub async fn preview(
     State(st): State<AppState>,
     Authed(a): Authed,

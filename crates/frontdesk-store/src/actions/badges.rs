@@ -17,7 +17,7 @@ pub struct BadgeFacts {
     pub lookup: String,
 }
 
-pub fn badge_facts(tx: &dyn Tx, by: By<'_>, id: &str) -> Result<BadgeFacts> {
+pub fn badge_facts(tx: &dyn Tx, by: By<'_>, id: &Id<Invite>) -> Result<BadgeFacts> {
     let (a, b) = load_pair(tx, by, id)?;
     a.ensure_open(by.now, "make a badge")?;
     let primary_id = if a.primary {
@@ -28,14 +28,17 @@ pub fn badge_facts(tx: &dyn Tx, by: By<'_>, id: &str) -> Result<BadgeFacts> {
             .unwrap_or_else(|| a.id.clone())
     };
     let building = tx
-        .building(&a.building_id)?
+        .building(a.building_id.as_str())?
         .ok_or(DomainError::NotFound("building"))?;
     let location = tx
-        .location(&a.location_id)?
+        .location(a.location_id.as_str())?
         .ok_or(DomainError::NotFound("location"))?;
-    let tenant = tx.tenant(&a.tenant_id)?.map(|t| t.name).unwrap_or_default();
-    let visitor_type = match a.visitor_type_id.as_deref() {
-        Some(v) => tx.visitor_type(v)?,
+    let tenant = tx
+        .tenant(a.tenant_id.as_str())?
+        .map(|t| t.name)
+        .unwrap_or_default();
+    let visitor_type = match &a.visitor_type_id {
+        Some(v) => tx.visitor_type(v.as_str())?,
         None => None,
     };
     let photo = tx.photo(&primary_id)?.map(|(_, bytes)| bytes);
@@ -47,7 +50,7 @@ pub fn badge_facts(tx: &dyn Tx, by: By<'_>, id: &str) -> Result<BadgeFacts> {
         location_name: location.name,
         visitor_type,
         photo,
-        lookup: primary_id,
+        lookup: primary_id.into(),
     })
 }
 
@@ -55,7 +58,7 @@ pub fn badge_facts(tx: &dyn Tx, by: By<'_>, id: &str) -> Result<BadgeFacts> {
 pub fn record_badge(
     tx: &mut dyn Tx,
     by: By<'_>,
-    id: &str,
+    id: &Id<Invite>,
     action: BadgeEvent,
     detail: serde_json::Value,
 ) -> Result<()> {

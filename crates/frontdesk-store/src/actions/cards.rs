@@ -2,16 +2,12 @@
 
 use super::*;
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct CardRequest {
-    pub number: String,
-    pub format: String,
-    #[serde(default)]
-    pub local_only: bool,
-}
-
-pub fn assign_card(tx: &mut dyn Tx, by: By<'_>, id: &str, req: CardRequest) -> Result<InviteView> {
+pub fn assign_card(
+    tx: &mut dyn Tx,
+    by: By<'_>,
+    id: &Id<Invite>,
+    req: CardRequest,
+) -> Result<InviteView> {
     let number = validate::card_field("number", &req.number)?;
     let format = validate::card_field("format", &req.format)?;
     let (a, b) = load_pair(tx, by, id)?;
@@ -23,7 +19,7 @@ pub fn assign_card(tx: &mut dyn Tx, by: By<'_>, id: &str, req: CardRequest) -> R
         .iter()
         .any(|holder| !pair_ids.contains(&holder.as_str()));
     let card_sync = tx
-        .location(&a.location_id)?
+        .location(a.location_id.as_str())?
         .is_some_and(|l| l.settings.card_sync_enabled);
     let targets = plan_assignment(&a, by.now, card_sync, req.local_only, held_elsewhere)?;
 
@@ -47,8 +43,8 @@ pub fn assign_card(tx: &mut dyn Tx, by: By<'_>, id: &str, req: CardRequest) -> R
     for i in &on {
         tx.insert_card(&Card {
             id: new_id(),
-            invite_id: i.id.clone(),
-            building_id: i.building_id.clone(),
+            invite_id: i.id.to_string(),
+            building_id: i.building_id.to_string(),
             number: number.clone(),
             format: format.clone(),
             status: CardStatus::Active,
@@ -72,7 +68,7 @@ pub fn assign_card(tx: &mut dyn Tx, by: By<'_>, id: &str, req: CardRequest) -> R
     InviteView::load(tx, a, by.now)
 }
 
-pub fn remove_card(tx: &mut dyn Tx, by: By<'_>, id: &str) -> Result<InviteView> {
+pub fn remove_card(tx: &mut dyn Tx, by: By<'_>, id: &Id<Invite>) -> Result<InviteView> {
     let (a, b) = load_pair(tx, by, id)?;
     let card = tx.active_card(&a.id)?.ok_or_else(|| {
         DomainError::conflict("no_card", "This invite has no active card to remove.")

@@ -22,16 +22,6 @@ pub fn actor_for(tx: &dyn Tx, u: &UserRecord) -> Result<Actor> {
     Ok(actor)
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct NewUser {
-    pub email: String,
-    pub password: String,
-    pub role: Role,
-    pub building_id: Option<String>,
-    pub tenant_id: Option<String>,
-    pub location_id: Option<String>,
-}
-
 /// Create a user inside the creator's own scope. `hash` turns the password into its stored hash.
 pub fn create_user(
     tx: &mut dyn Tx,

@@ -3,76 +3,6 @@
 
 use super::*;
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct VisitorInput {
-    pub name: String,
-    pub email: Option<String>,
-    pub mobile: Option<String>,
-    pub company: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct NewInvite {
-    /// Required for building invites (the tenant location being visited); a location's own
-    /// invites are for that location.
-    pub location_id: Option<String>,
-    pub host_name: String,
-    pub visitor: VisitorInput,
-    pub visitor_type_id: Option<String>,
-    pub valid_from: Timestamp,
-    pub valid_to: Timestamp,
-    #[serde(default = "yes")]
-    pub notify: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SyncOutcome {
-    /// `synced` or `not_synced`.
-    pub status: &'static str,
-    pub linked_invite_id: Option<String>,
-    pub reasons: Vec<SyncReason>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SyncReason {
-    pub code: &'static str,
-    pub message: &'static str,
-}
-
-impl SyncOutcome {
-    fn new(linked: Option<&Invite>, reasons: &[NotSyncedReason]) -> Self {
-        Self {
-            status: if linked.is_some() {
-                "synced"
-            } else {
-                "not_synced"
-            },
-            linked_invite_id: linked.map(|i| i.id.clone()),
-            reasons: reasons
-                .iter()
-                .map(|r| SyncReason {
-                    code: r.as_str(),
-                    message: r.message(),
-                })
-                .collect(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Created {
-    pub invite: InviteView,
-    pub sync: SyncOutcome,
-    /// The one invitation message queued, if any.
-    pub notification: Option<Notification>,
-}
-
 /// Create an invite in `portal`, with its linked copy when the sync rules say so.
 pub fn create_invite(
     tx: &mut dyn Tx,
@@ -151,7 +81,7 @@ pub fn create_invite(
             (
                 Origin::Building,
                 copy,
-                location.settings.sync_visitor_type_id.clone(),
+                location.settings.sync_visitor_type_id.clone().map(Id::from),
                 reasons,
             )
         }
@@ -181,22 +111,22 @@ pub fn create_invite(
         )?),
         None => None,
     };
-    let primary_id = new_id();
-    let copy_id = copy_portal.as_ref().map(|_| new_id());
+    let primary_id: Id<Invite> = Id::new(new_id());
+    let copy_id = copy_portal.as_ref().map(|_| Id::new(new_id()));
     let primary = Invite {
         id: primary_id.clone(),
         portal: portal.clone(),
-        building_id: location.building_id.clone(),
-        location_id: location.id.clone(),
-        tenant_id: location.tenant_id.clone(),
+        building_id: location.building_id.as_str().into(),
+        location_id: location.id.as_str().into(),
+        tenant_id: location.tenant_id.as_str().into(),
         origin,
         primary: true,
         linked_invite_id: copy_id.clone(),
         status: InviteStatus::Invited,
         visitor,
-        profile_id: profile.id.clone(),
+        profile_id: profile.id.as_str().into(),
         host_name,
-        visitor_type_id: req.visitor_type_id.clone(),
+        visitor_type_id: req.visitor_type_id.clone().map(Id::from),
         valid_from,
         valid_to,
         checked_in_at: None,
@@ -213,14 +143,14 @@ pub fn create_invite(
         primary: false,
         linked_invite_id: Some(primary_id.clone()),
         visitor_type_id: copy_type,
-        profile_id: copy_profile.map(|p| p.id).unwrap_or_default(),
+        profile_id: Id::from(copy_profile.map(|p| p.id).unwrap_or_default()),
         ..primary.clone()
     });
     tx.insert_invite(&primary)?;
     if let Some(c) = &copy {
         tx.insert_invite(c)?;
     }
-    let sync = SyncOutcome::new(copy.as_ref(), &reasons);
+    let sync = SyncOutcome::new(copy.as_ref().map(|i| i.id.to_string()), &reasons);
     record(
         tx,
         by,
@@ -277,32 +207,35 @@ fn scope_of(i: &Invite) -> PortalScope {
         },
         PortalKind::Location => PortalScope::Location {
             id: i.portal.id.clone(),
-            tenant_id: i.tenant_id.clone(),
-            building_id: i.building_id.clone(),
+            tenant_id: i.tenant_id.to_string(),
+            building_id: i.building_id.to_string(),
         },
     }
 }
 
 /// The invite (if the actor works its portal) and its linked copy.
-pub(crate) fn load_pair(tx: &dyn Tx, by: By<'_>, id: &str) -> Result<(Invite, Option<Invite>)> {
+pub(crate) fn load_pair(
+    tx: &dyn Tx,
+    by: By<'_>,
+    id: &Id<Invite>,
+) -> Result<(Invite, Option<Invite>)> {
     let a = tx.invite(id)?.ok_or(DomainError::NotFound("invite"))?;
     require(by.actor.works_portal(&scope_of(&a)), false, "invite")?;
-    let b = match a.linked_invite_id.as_deref() {
-        Some(l) => Some(
-            tx.invite(l)?
-                .ok_or_else(|| crate::StoreError::Backend(format!("linked invite {l} missing")))?,
-        ),
+    let b = match &a.linked_invite_id {
+        Some(l) => Some(tx.invite(l)?.ok_or_else(|| {
+            crate::StoreError::Backend(format!("linked invite {l} missing").into())
+        })?),
         None => None,
     };
     Ok((a, b))
 }
 
-pub fn invite(tx: &dyn Tx, by: By<'_>, id: &str) -> Result<InviteView> {
+pub fn invite(tx: &dyn Tx, by: By<'_>, id: &Id<Invite>) -> Result<InviteView> {
     let (a, _) = load_pair(tx, by, id)?;
     InviteView::load(tx, a, by.now)
 }
 
-pub fn activity(tx: &dyn Tx, by: By<'_>, id: &str) -> Result<Vec<Event>> {
+pub fn activity(tx: &dyn Tx, by: By<'_>, id: &Id<Invite>) -> Result<Vec<Event>> {
     let (a, _) = load_pair(tx, by, id)?;
     tx.events(&a.id)
 }
@@ -335,7 +268,7 @@ pub(crate) fn record(
 ) -> Result<()> {
     for i in std::iter::once(a).chain(b) {
         tx.insert_event(&Event {
-            invite_id: i.id.clone(),
+            invite_id: i.id.to_string(),
             at: by.now,
             actor_id: Some(by.actor.user_id.clone()),
             actor_email: Some(by.actor.email.clone()),
@@ -358,7 +291,7 @@ pub(crate) fn publish(
         tx.append_change(
             &i.portal,
             "invite",
-            &i.id,
+            i.id.as_str(),
             &serde_json::to_value(view)?,
             now,
         )?;
@@ -366,28 +299,10 @@ pub(crate) fn publish(
     Ok(())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum VisitorUpdateScope {
-    Profile,
-    InviteAndProfile,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct VisitorPatch {
-    pub scope: VisitorUpdateScope,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub mobile: Option<String>,
-    pub company: Option<String>,
-}
-
 pub fn update_visitor(
     tx: &mut dyn Tx,
     by: By<'_>,
-    id: &str,
+    id: &Id<Invite>,
     patch: VisitorPatch,
 ) -> Result<InviteView> {
     let (mut a, mut b) = load_pair(tx, by, id)?;
@@ -462,7 +377,7 @@ pub(crate) fn save_pair_profiles(
     for id in std::iter::once(&a.profile_id).chain(b.map(|b| &b.profile_id)) {
         let mut p = tx
             .profile(id)?
-            .ok_or_else(|| crate::StoreError::Backend(format!("profile {id} missing")))?;
+            .ok_or_else(|| crate::StoreError::Backend(format!("profile {id} missing").into()))?;
         p.name = v.name.clone();
         p.email = v.email.clone();
         p.mobile = v.mobile.clone();
@@ -476,7 +391,7 @@ pub(crate) fn save_pair_profiles(
 pub fn change_validity(
     tx: &mut dyn Tx,
     by: By<'_>,
-    id: &str,
+    id: &Id<Invite>,
     valid_from: Timestamp,
     valid_to: Timestamp,
 ) -> Result<InviteView> {
@@ -507,46 +422,27 @@ pub fn change_validity(
     InviteView::load(tx, a, by.now)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transition {
-    CheckIn,
-    Arrive,
-    CheckOut,
-    Cancel,
-}
-
-impl Transition {
-    fn event(self) -> &'static str {
-        match self {
-            Self::CheckIn => "checked_in",
-            Self::Arrive => "arrived",
-            Self::CheckOut => "checked_out",
-            Self::Cancel => "cancelled",
-        }
-    }
-}
-
 /// Check-in, arrival, check-out or cancel: applied to the invite and mirrored onto its linked
 /// copy with the same timestamp. A cancelled or finished visit also ends its cards.
 pub fn transition(
     tx: &mut dyn Tx,
     by: By<'_>,
-    id: &str,
-    t: Transition,
+    id: &Id<Invite>,
+    t: VisitAction,
     reason: Option<String>,
 ) -> Result<InviteView> {
     let (mut a, mut b) = load_pair(tx, by, id)?;
     let reason = validate::optional_text("reason", reason.as_deref(), 500)?;
     match t {
-        Transition::CheckIn => a.check_in(by.now)?,
-        Transition::Arrive => a.arrive(by.now)?,
-        Transition::CheckOut => a.check_out(by.now)?,
-        Transition::Cancel => a.cancel(by.now, reason.clone())?,
+        VisitAction::CheckIn => a.check_in(by.now)?,
+        VisitAction::Arrive => a.arrive(by.now)?,
+        VisitAction::CheckOut => a.check_out(by.now)?,
+        VisitAction::Cancel => a.cancel(by.now, reason.clone())?,
     }
     if let Some(b) = b.as_mut() {
         a.mirror_lifecycle_onto(b);
     }
-    if matches!(t, Transition::CheckOut | Transition::Cancel) {
+    if matches!(t, VisitAction::CheckOut | VisitAction::Cancel) {
         for i in std::iter::once(&a).chain(b.as_ref()) {
             if let Some(mut card) = tx.active_card(&i.id)? {
                 card.status = CardStatus::Expired;
@@ -556,7 +452,7 @@ pub fn transition(
         }
     }
     let detail = match &reason {
-        Some(r) if t == Transition::Cancel => json!({ "reason": r }),
+        Some(r) if t == VisitAction::Cancel => json!({ "reason": r }),
         _ => json!({}),
     };
     save_pair(tx, by, &a, b.as_ref(), t.event(), detail)?;
@@ -564,7 +460,7 @@ pub fn transition(
 }
 
 /// Resend the invitation: one message, always from the primary invite, whichever side asks.
-pub fn resend(tx: &mut dyn Tx, by: By<'_>, id: &str) -> Result<Notification> {
+pub fn resend(tx: &mut dyn Tx, by: By<'_>, id: &Id<Invite>) -> Result<Notification> {
     let (a, b) = load_pair(tx, by, id)?;
     let primary = if a.primary {
         &a
@@ -582,7 +478,7 @@ pub fn resend(tx: &mut dyn Tx, by: By<'_>, id: &str) -> Result<Notification> {
         .into());
     }
     let location = tx
-        .location(&primary.location_id)?
+        .location(primary.location_id.as_str())?
         .ok_or(DomainError::NotFound("location"))?;
     let n = queue_invitation(tx, by.now, primary, &location)?.ok_or_else(|| {
         DomainError::conflict(
@@ -616,7 +512,7 @@ fn queue_invitation(
         (None, None) => return Ok(None),
     };
     let building = tx
-        .building(&primary.building_id)?
+        .building(primary.building_id.as_str())?
         .map(|b| b.name)
         .unwrap_or_default();
     let when = format!(
@@ -631,7 +527,7 @@ fn queue_invitation(
     tx.insert_registration(&secret_hash(&token), &primary.id, now)?;
     let n = Notification {
         id: new_id(),
-        invite_id: primary.id.clone(),
+        invite_id: primary.id.to_string(),
         portal: primary.portal.clone(),
         channel: channel.into(),
         recipient,
@@ -641,7 +537,7 @@ fn queue_invitation(
             primary.visitor.name, primary.host_name, location.name
         ),
         // The delivery worker takes it from here (or holds it when no transport is set up).
-        state: "queued".into(),
+        state: NotificationState::Queued,
         created_at: now,
         sent_at: None,
         attempts: 0,

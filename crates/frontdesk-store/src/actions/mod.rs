@@ -8,16 +8,22 @@ use frontdesk_core::sync::{
     ensure_location_takes_invites, forward_sync_applies, reverse_sync_blockers, validate_settings,
 };
 use frontdesk_core::validate;
-use frontdesk_core::visitor_type::{self, QuestionDraft};
+use frontdesk_core::visitor_type::{self};
 use frontdesk_core::{
-    to_stored_precision, Actor, Card, CardStatus, CardTargets, DomainError, Invite, InviteStatus,
-    LocationSettings, NotSyncedReason, Origin, Portal, PortalKind, PortalScope, Role, Timestamp,
-    Visitor, VisitorType,
+    to_stored_precision, Actor, Card, CardStatus, CardTargets, DomainError, Id, Invite,
+    InviteStatus, LocationSettings, NotSyncedReason, Origin, Portal, PortalKind, PortalScope, Role,
+    Timestamp, Visitor, VisitorType,
 };
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::views::InviteView;
+pub use frontdesk_api::{
+    CardRequest, ClientMutation, Created, DirectoryEntry, MutationResult, NewInvite, NewUser,
+    NewVisitorType, NotificationState, SyncOutcome, SyncReason, TenantLink, VisitorInput,
+    VisitorPatch, VisitorUpdateScope,
+};
+pub use frontdesk_core::VisitAction;
+
+use crate::views::{InviteView, LoadView};
 use crate::{
     new_id, new_secret, secret_hash, Building, Event, Location, MutationOutcome, Notification,
     Profile, Result, Tenant, Tx, UserRecord,

@@ -2,46 +2,6 @@
 
 use super::*;
 
-/// A change made on a desk, possibly while offline, with the desk's own id and the time it
-/// happened there.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ClientMutation {
-    pub id: String,
-    pub invite_id: String,
-    pub action: MutationAction,
-    pub at: Timestamp,
-    pub reason: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MutationAction {
-    CheckIn,
-    Arrive,
-    CheckOut,
-    Cancel,
-}
-
-impl MutationAction {
-    pub fn transition(self) -> Transition {
-        match self {
-            Self::CheckIn => Transition::CheckIn,
-            Self::Arrive => Transition::Arrive,
-            Self::CheckOut => Transition::CheckOut,
-            Self::Cancel => Transition::Cancel,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::CheckIn => "check_in",
-            Self::Arrive => "arrive",
-            Self::CheckOut => "check_out",
-            Self::Cancel => "cancel",
-        }
-    }
-}
-
 /// How far a desk's clock may run ahead of the server's, and how old an offline change may be.
 pub const CLOCK_SKEW_SECS: i64 = 120;
 pub const OFFLINE_DAYS: i64 = 7;
@@ -73,10 +33,9 @@ pub fn outcome_of(m: &ClientMutation, e: &DomainError) -> MutationOutcome {
         id: m.id.clone(),
         invite_id: m.invite_id.clone(),
         outcome: match e.kind() {
-            frontdesk_core::error::ErrorKind::Conflict => "conflict",
-            _ => "refused",
-        }
-        .into(),
+            frontdesk_core::error::ErrorKind::Conflict => MutationResult::Conflict,
+            _ => MutationResult::Refused,
+        },
         code: Some(e.code().into()),
         message: Some(e.to_string()),
     }

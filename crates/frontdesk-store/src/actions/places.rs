@@ -121,18 +121,6 @@ pub fn location(tx: &dyn Tx, by: By<'_>, id: &str) -> Result<Location> {
     Ok(l)
 }
 
-/// A tenant location in the building, as a building desk picks it when inviting a visitor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct DirectoryEntry {
-    pub location_id: String,
-    pub location_name: String,
-    pub tenant_id: String,
-    pub tenant_name: String,
-    /// Linked to the building: only then can its invites sync.
-    pub linked: bool,
-}
-
 /// The building's tenant locations, for those who work its portal. Names only: a tenant's
 /// settings stay with the tenant.
 pub fn directory(tx: &dyn Tx, by: By<'_>, building_id: &str) -> Result<Vec<DirectoryEntry>> {
@@ -154,28 +142,13 @@ pub fn directory(tx: &dyn Tx, by: By<'_>, building_id: &str) -> Result<Vec<Direc
     Ok(out)
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct TenantLink {
-    pub building_id: String,
-    pub tenant_id: String,
-    pub active: bool,
-}
-
 pub fn link_tenant(
     tx: &mut dyn Tx,
     by: By<'_>,
     building_id: &str,
     tenant_id: &str,
 ) -> Result<(TenantLink, bool)> {
-    tx.building(building_id)?
-        .ok_or(DomainError::NotFound("building"))?;
-    require(
-        by.actor.administers_building(building_id),
-        by.actor.works_portal(&PortalScope::Building {
-            id: building_id.into(),
-        }),
-        "building",
-    )?;
+    administered_building(tx, by, building_id)?;
     tx.tenant(tenant_id)?
         .ok_or(DomainError::NotFound("tenant"))?;
     let was = tx.tenant_link_active(building_id, tenant_id)?;
@@ -192,14 +165,9 @@ pub fn link_tenant(
     ))
 }
 
-/// Unlinking stops new invites from syncing; pairs already linked stay linked, so no visit that
-/// is under way loses its other half.
-pub fn unlink_tenant(
-    tx: &mut dyn Tx,
-    by: By<'_>,
-    building_id: &str,
-    tenant_id: &str,
-) -> Result<()> {
+/// The building must exist and the caller administer it; one who only works there is refused,
+/// anyone else is told it is not there.
+fn administered_building(tx: &dyn Tx, by: By<'_>, building_id: &str) -> Result<()> {
     tx.building(building_id)?
         .ok_or(DomainError::NotFound("building"))?;
     require(
@@ -209,6 +177,18 @@ pub fn unlink_tenant(
         }),
         "building",
     )?;
+    Ok(())
+}
+
+/// Unlinking stops new invites from syncing; pairs already linked stay linked, so no visit that
+/// is under way loses its other half.
+pub fn unlink_tenant(
+    tx: &mut dyn Tx,
+    by: By<'_>,
+    building_id: &str,
+    tenant_id: &str,
+) -> Result<()> {
+    administered_building(tx, by, building_id)?;
     if !tx.tenant_link_active(building_id, tenant_id)? {
         return Err(DomainError::NotFound("tenant link").into());
     }

@@ -22,18 +22,6 @@ pub fn portal_scope(tx: &dyn Tx, by: By<'_>, portal: &Portal) -> Result<PortalSc
     Ok(scope)
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct NewVisitorType {
-    pub name: String,
-    #[serde(default)]
-    pub requires_photo: bool,
-    #[serde(default)]
-    pub requires_nda: bool,
-    pub nda_text: Option<String>,
-    #[serde(default)]
-    pub questions: Vec<QuestionDraft>,
-}
-
 pub fn create_visitor_type(
     tx: &mut dyn Tx,
     by: By<'_>,

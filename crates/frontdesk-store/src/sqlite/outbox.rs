@@ -1,29 +1,28 @@
-//! The invitation outbox as the delivery worker sees it: what is due, and what became of it.
-//! One worker drains it, so a message is claimed by nobody else while it is being sent.
+//! [`Outbox`] on SQLite: each bookkeeping step is one statement on the writer. And the
+//! built-in portal's database, which keeps no registration link at all.
 
 use std::path::Path;
 
 use frontdesk_core::Timestamp;
 use rusqlite::params;
 
-use crate::sqlite::{micros, notification_from_row, NOTIFICATION_COLS};
-use crate::{Notification, Result, SqliteStore};
+use super::rows::{self, micros, NOTIFICATION_COLS};
+use super::SqliteStore;
+use crate::{Notification, Outbox, Result};
 
-impl SqliteStore {
-    /// Queued messages whose next attempt is due, oldest first.
-    pub fn due_notifications(&self, now: Timestamp, limit: usize) -> Result<Vec<Notification>> {
+impl Outbox for SqliteStore {
+    fn due_notifications(&self, now: Timestamp, limit: usize) -> Result<Vec<Notification>> {
         self.with_reader(|c| {
             let mut st = c.prepare_cached(&format!(
                 "SELECT {NOTIFICATION_COLS} FROM notifications \
                  WHERE state = 'queued' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2"
             ))?;
-            let rows = st.query_map(params![micros(now), limit as i64], notification_from_row)?;
+            let rows = st.query_map(params![micros(now), limit as i64], rows::notification)?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
     }
 
-    /// Delivered: the link's secret is no longer needed and is dropped.
-    pub fn mark_sent(&self, id: &str, at: Timestamp) -> Result<()> {
+    fn mark_sent(&self, id: &str, at: Timestamp) -> Result<()> {
         self.exec_write(
             "UPDATE notifications SET state = 'sent', sent_at = ?2, attempts = attempts + 1, \
              last_error = NULL, next_attempt_at = NULL, link_token = NULL WHERE id = ?1",
@@ -31,13 +30,7 @@ impl SqliteStore {
         )
     }
 
-    /// A failed attempt: try again at `next`, or give up (`state = failed`) when `next` is None.
-    pub fn mark_attempt_failed(
-        &self,
-        id: &str,
-        error: &str,
-        next: Option<Timestamp>,
-    ) -> Result<()> {
+    fn mark_attempt_failed(&self, id: &str, error: &str, next: Option<Timestamp>) -> Result<()> {
         match next {
             Some(next) => self.exec_write(
                 "UPDATE notifications SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3 WHERE id = ?1",
@@ -51,23 +44,23 @@ impl SqliteStore {
         }
     }
 
-    /// No transport is configured for the message's channel: keep it, visible to admins.
-    pub fn mark_held(&self, id: &str, why: &str) -> Result<()> {
+    fn mark_held(&self, id: &str, why: &str) -> Result<()> {
         self.exec_write(
             "UPDATE notifications SET state = 'held', last_error = ?2, next_attempt_at = NULL WHERE id = ?1",
             params![id, why],
         )
     }
 
-    /// A transport for `channel` now exists: messages held for it go out after all.
-    pub fn requeue_held(&self, channel: &str, now: Timestamp) -> Result<()> {
+    fn requeue_held(&self, channel: &str, now: Timestamp) -> Result<()> {
         self.exec_write(
             "UPDATE notifications SET state = 'queued', next_attempt_at = ?2, last_error = NULL \
              WHERE state = 'held' AND channel = ?1 AND link_token IS NOT NULL",
             params![channel, micros(now)],
         )
     }
+}
 
+impl SqliteStore {
     /// Open the database of a portal that can never deliver a message (the desk's built-in
     /// portal: no mail server, no SMS gateway, and a loopback address no visitor's phone could
     /// open). A message's registration link is a secret, the outbox is the one place it is
@@ -77,7 +70,7 @@ impl SqliteStore {
     /// its link, in the transaction that makes it: the secret never reaches the file or its WAL
     /// (a purge after the fact would leave it in both until they are rewritten). Links an
     /// earlier version left waiting are purged first. Held messages without a link are never
-    /// queued again ([`Self::requeue_held`]).
+    /// queued again ([`Outbox::requeue_held`]).
     pub fn open_keeping_no_link_secrets(path: &Path, why: &str) -> Result<Self> {
         if path.exists() {
             purge_link_secrets(path, why)?;

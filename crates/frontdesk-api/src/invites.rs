@@ -1,0 +1,261 @@
+//! An invite as every client sees it, and what creates and changes one.
+
+use chrono::{DateTime, Utc};
+use frontdesk_core::{Card, CardStatus, InviteStatus, NotSyncedReason, Origin, Portal, Visitor};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct CardView {
+    pub number: String,
+    pub format: String,
+    pub status: CardStatus,
+    pub valid_from: DateTime<Utc>,
+    pub valid_to: DateTime<Utc>,
+    pub assigned_at: DateTime<Utc>,
+    /// On both invites of the pair (false: assigned on this portal only).
+    pub synced: bool,
+}
+
+impl From<Card> for CardView {
+    fn from(c: Card) -> Self {
+        Self {
+            number: c.number,
+            format: c.format,
+            status: c.status,
+            valid_from: c.valid_from,
+            valid_to: c.valid_to,
+            assigned_at: c.assigned_at,
+            synced: c.synced,
+        }
+    }
+}
+
+/// What the API, the change feed and the desk's cache see of an invite. One shape everywhere,
+/// so a desk can apply a change-feed entry exactly as if it had fetched the invite.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct InviteView {
+    pub id: String,
+    pub portal: Portal,
+    pub origin: Origin,
+    pub primary: bool,
+    pub linked_invite_id: Option<String>,
+    /// As a person sees it now (expiry applied).
+    pub status: InviteStatus,
+    pub visitor: Visitor,
+    pub profile_id: String,
+    pub profile: Option<Profile>,
+    pub host_name: String,
+    pub visitor_type_id: Option<String>,
+    pub building_id: String,
+    pub location_id: String,
+    pub tenant_id: String,
+    pub valid_from: DateTime<Utc>,
+    pub valid_to: DateTime<Utc>,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub arrived_at: Option<DateTime<Utc>>,
+    pub checked_out_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub cancel_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    /// The active card, if any.
+    pub card: Option<CardView>,
+}
+
+/// The person behind invites; owned by the primary side's organisation so one tenant's edits
+/// never reach another tenant's visitors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct Profile {
+    pub id: String,
+    /// `building:ID` or `tenant:ID`; kept by the store, never sent.
+    #[serde(skip)]
+    pub owner: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub mobile: Option<String>,
+    pub company: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One line of an invite's activity log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct Event {
+    /// Known from the request; not repeated in each line.
+    #[serde(skip)]
+    pub invite_id: String,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<String>,
+    pub actor_email: Option<String>,
+    pub action: String,
+    /// The portal the action was taken in.
+    pub portal: Portal,
+    #[ts(type = "Record<string, unknown>")]
+    pub detail: serde_json::Value,
+}
+
+/// A message to a visitor, kept in the outbox until a transport delivers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct Notification {
+    pub id: String,
+    pub invite_id: String,
+    pub portal: Portal,
+    /// `email` or `sms`.
+    pub channel: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub state: NotificationState,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    #[ts(type = "number")]
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// The registration link's secret, kept only until the message has gone out; never shown.
+    #[serde(skip)]
+    pub link_token: Option<String>,
+}
+
+/// Where a message to a visitor stands.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationState {
+    /// Waiting for its transport (or for the next try).
+    Queued,
+    Sent,
+    /// Given up after its tries; `last_error` says why.
+    Failed,
+    /// No transport for its channel (the built-in portal sends nothing).
+    Held,
+    /// A newer message for the same visit replaced it before it went out.
+    Superseded,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct VisitorInput {
+    pub name: String,
+    pub email: Option<String>,
+    pub mobile: Option<String>,
+    pub company: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct NewInvite {
+    /// Required for building invites (the tenant location being visited); a location's own
+    /// invites are for that location.
+    pub location_id: Option<String>,
+    pub host_name: String,
+    pub visitor: VisitorInput,
+    pub visitor_type_id: Option<String>,
+    pub valid_from: DateTime<Utc>,
+    pub valid_to: DateTime<Utc>,
+    /// Send the invitation message (default: yes).
+    #[serde(default = "yes")]
+    #[schema(default = true)]
+    pub notify: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Whether a new invite got its linked copy on the other side.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncStatus {
+    Synced,
+    NotSynced,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct SyncOutcome {
+    pub status: SyncStatus,
+    pub linked_invite_id: Option<String>,
+    /// Every failed precondition, not only the first, so an admin can fix them in one go.
+    pub reasons: Vec<SyncReason>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct SyncReason {
+    pub code: NotSyncedReason,
+    pub message: String,
+}
+
+impl SyncOutcome {
+    pub fn new(linked_invite_id: Option<String>, reasons: &[NotSyncedReason]) -> Self {
+        Self {
+            status: if linked_invite_id.is_some() {
+                SyncStatus::Synced
+            } else {
+                SyncStatus::NotSynced
+            },
+            linked_invite_id,
+            reasons: reasons
+                .iter()
+                .map(|&r| SyncReason {
+                    code: r,
+                    message: r.message().into(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The answer to creating an invite.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct Created {
+    pub invite: InviteView,
+    pub sync: SyncOutcome,
+    /// The one invitation message queued, if any.
+    pub notification: Option<Notification>,
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitorUpdateScope {
+    Profile,
+    InviteAndProfile,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct VisitorPatch {
+    pub scope: VisitorUpdateScope,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub mobile: Option<String>,
+    pub company: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct CardRequest {
+    pub number: String,
+    pub format: String,
+    /// Assign on this side only (the "Save" of the card-sync-blocked prompt).
+    #[serde(default)]
+    pub local_only: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct Validity {
+    pub valid_from: DateTime<Utc>,
+    pub valid_to: DateTime<Utc>,
+}
+
+/// The optional body of a cancel.
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
+pub struct Cancel {
+    pub reason: Option<String>,
+}
+
+/// The answer to a resend: the message queued.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct Resent {
+    pub notification: Notification,
+}

@@ -1,0 +1,17 @@
+//! The limits the server enforces, defined once for the server and its clients.
+
+/// Most mutations one push (`POST /mutations`) may carry; a desk with more sends several.
+pub const MAX_MUTATIONS_PER_PUSH: usize = 500;
+/// Largest body of a push, in bytes.
+pub const MAX_PUSH_BYTES: usize = 512 * 1024;
+/// Largest request body anywhere else (the registration excepted), in bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The registration submission carries the photo: 5 MB of image is 6.7 MB of base64.
+pub const MAX_REGISTRATION_BYTES: usize = 8 * 1024 * 1024;
+/// Most changes one page of the change feed holds (`GET /changes?limit=`), and the default.
+pub const CHANGES_PAGE: usize = 500;
+/// Visitor-log pages: the default and the most a `limit` may ask.
+pub const LOG_PAGE_DEFAULT: usize = 50;
+pub const LOG_PAGE_MAX: usize = 500;
+/// Newest notifications listed by `GET /notifications`.
+pub const NOTIFICATIONS_PAGE: usize = 500;

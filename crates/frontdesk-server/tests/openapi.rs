@@ -1,0 +1,47 @@
+//! The OpenAPI document is generated from the code; `docs/openapi.json` is a copy checked in for
+//! readers and tools, and this fails when the two differ. `UPDATE_OPENAPI=1` rewrites the copy.
+#![allow(clippy::unwrap_used)]
+
+use frontdesk_testkit::portal::Server;
+
+#[test]
+fn the_checked_in_document_matches_the_code() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
+    let want = frontdesk_server::openapi::document_json();
+    if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, want).unwrap();
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == want,
+        "{} is out of date with the code: run UPDATE_OPENAPI=1 cargo test -p frontdesk-server --test openapi",
+        path.display()
+    );
+}
+
+#[test]
+fn the_server_serves_the_document_and_its_reference_page() {
+    let s = Server::start();
+    let doc = s.request("GET", "/openapi.json", None, None);
+    assert_eq!(doc.status, 200);
+    assert_eq!(doc.text, frontdesk_server::openapi::document_json());
+    assert_eq!(doc.body["openapi"], "3.1.0");
+    let paths = doc.body["paths"].as_object().unwrap();
+    assert!(paths.contains_key("/api/v1/invites/{id}/check-in"));
+    assert_eq!(
+        doc.body["paths"]["/api/v1/me"]["get"]["security"][0]["bearer"],
+        serde_json::json!([])
+    );
+    assert!(doc.body["components"]["securitySchemes"]["bearer"].is_object());
+
+    let page = s.request("GET", "/docs", None, None);
+    assert_eq!(page.status, 200);
+    assert!(page.text.starts_with("<!doctype html>"));
+    // Self-contained: the page loads nothing from anywhere.
+    assert!(!page.text.contains("<script") && !page.text.contains("src=\""));
+    for path in paths.keys() {
+        let shown = path.replace('&', "&amp;").replace('<', "&lt;");
+        assert!(page.text.contains(&shown), "{path} is not on the page");
+    }
+}

@@ -1,0 +1,82 @@
+//! The schema, one step at a time: each entry moves it one version forward, and the index + 1
+//! is `PRAGMA user_version`, so opening a database applies exactly the steps it has not had.
+
+use rusqlite::Connection;
+
+use crate::Result;
+
+pub(crate) const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_registration.sql"),
+    include_str!("migrations/0003_mutations.sql"),
+    include_str!("migrations/0004_hardening.sql"),
+];
+
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+        let txn = conn.transaction()?;
+        txn.execute_batch(sql)?;
+        txn.pragma_update(None, "user_version", (i + 1) as i64)?;
+        txn.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use rusqlite::Connection;
+
+    use super::*;
+
+    /// A database written before profiles were kept per organisation: both invites of a pair
+    /// point at the building's profile. After migrating, each invite has its own organisation's
+    /// copy of the person, and nothing is lost.
+    #[test]
+    fn shared_profiles_of_old_pairs_are_split_per_organisation() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        for (i, sql) in MIGRATIONS[..3].iter().enumerate() {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", (i + 1) as i64)
+                .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO buildings VALUES ('b1', 'Harbour Tower', 'Europe/London', 0);
+             INSERT INTO tenants VALUES ('t1', 'Acme', 0);
+             INSERT INTO locations VALUES ('l1', 't1', 'b1', 'Acme HQ', 1, 1, NULL, 1, 0);
+             INSERT INTO profiles VALUES ('p1', 'building:b1', 'Zoë Ødegård-李', 'zoe@example.no', '+47 400 00 000', 'Ørsted', 5);
+             INSERT INTO invites (id, portal_kind, portal_id, building_id, location_id, tenant_id, origin,
+                 is_primary, linked_invite_id, status, visitor_name, profile_id, host_name,
+                 valid_from, valid_to, created_at, created_by)
+             VALUES ('i1', 'building', 'b1', 'b1', 'l1', 't1', 'building', 1, 'i2', 'invited', 'Zoë', 'p1', 'Host', 0, 1, 0, 'u'),
+                    ('i2', 'location', 'l1', 'b1', 'l1', 't1', 'building', 0, 'i1', 'invited', 'Zoë', 'p1', 'Host', 0, 1, 0, 'u');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let profile_of = |invite: &str| -> (String, String, String, Option<String>) {
+            conn.query_row(
+                "SELECT p.id, p.owner, p.name, p.company FROM invites i JOIN profiles p ON p.id = i.profile_id WHERE i.id = ?1",
+                [invite],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap()
+        };
+        let (a, b) = (profile_of("i1"), profile_of("i2"));
+        assert_eq!(a.0, "p1", "the primary keeps its profile");
+        assert_eq!(a.1, "building:b1");
+        assert_ne!(b.0, "p1");
+        assert_eq!(b.1, "tenant:t1");
+        assert_eq!(
+            (&a.2, &a.3),
+            (&b.2, &b.3),
+            "the copy carries the same person"
+        );
+        assert!(uuid::Uuid::parse_str(&b.0).is_ok(), "{}", b.0);
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version as usize, MIGRATIONS.len());
+    }
+}

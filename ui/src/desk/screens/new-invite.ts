@@ -1,0 +1,72 @@
+// A new invite; on a building desk, for one of the building's tenants, saying whether Reverse
+// Building Sync made the tenant's linked copy and why not.
+
+import { h } from "../../flow/dom";
+import type { DirectoryEntry } from "../../generated/api-types";
+import { backend, state } from "../state";
+import { fail, localInput, panel } from "../view";
+import { refresh } from "./console";
+
+export async function newInvite() {
+  if (!state.session) return;
+  let dir: DirectoryEntry[] = [];
+  try {
+    dir = await backend.directory();
+  } catch (e) {
+    fail(e);
+    return;
+  }
+  const now = new Date();
+  const end = new Date(now.getTime() + 4 * 3600_000);
+  const where = h("select", { id: "new-location" }, ...dir.map((d) => h("option", { value: d.location_id }, `${d.tenant_name} — ${d.location_name}${d.linked ? "" : " (not linked)"}`)));
+  const host = h("input", { id: "new-host", required: true });
+  const name = h("input", { id: "new-name", required: true });
+  const email = h("input", { id: "new-email", type: "email" });
+  const company = h("input", { id: "new-company" });
+  const from = h("input", { id: "new-from", type: "datetime-local", value: localInput(now.toISOString()) });
+  const to = h("input", { id: "new-to", type: "datetime-local", value: localInput(end.toISOString()) });
+  const result = h("div", { id: "new-result" });
+  panel(
+    "new-invite-panel",
+    "New invite",
+    h(
+      "form",
+      {
+        onsubmit: async (e: Event) => {
+          e.preventDefault();
+          try {
+            const c = await backend.createInvite({
+              location_id: state.session?.portal_kind === "building" ? where.value : null,
+              host_name: host.value,
+              visitor: { name: name.value, email: email.value || null, mobile: null, company: company.value || null },
+              visitor_type_id: null,
+              valid_from: new Date(from.value).toISOString(),
+              valid_to: new Date(to.value).toISOString(),
+              notify: true,
+            });
+            result.replaceChildren(
+              state.session?.portal_kind === "building"
+                ? c.synced
+                  ? h("p", { class: "ok", id: "sync-result" }, "Synced: the tenant has a linked copy of this invite.")
+                  : h("div", { class: "warn", id: "sync-result" }, h("p", {}, "Not synced to the tenant:"), h("ul", {}, ...c.reasons.map((r) => h("li", { "data-code": r.code }, r.message))))
+                : h("p", { class: "ok", id: "sync-result" }, "Invite created."),
+            );
+            await refresh();
+          } catch (err) {
+            fail(err);
+          }
+        },
+      },
+      dir.length > 0 ? h("label", {}, "Tenant", where) : null,
+      h("label", {}, "Host", host),
+      h("label", {}, "Visitor name", name),
+      h("label", {}, "Email", email),
+      h("label", {}, "Company", company),
+      h("label", {}, "From", from),
+      h("label", {}, "To", to),
+      h("button", { type: "submit", id: "create-invite" }, "Create invite"),
+    ),
+    result,
+  );
+  (dir.length > 0 ? where : host).focus();
+}

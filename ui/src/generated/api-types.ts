@@ -1,0 +1,313 @@
+// Generated from the Rust types of frontdesk-api by `cargo test -p frontdesk-api --test typescript`
+// (FRONTDESK_WRITE_TYPES=1 rewrites it). Do not edit by hand.
+
+export type PortalKind = "building" | "location";
+
+export type Portal = { kind: PortalKind, id: string, };
+
+export type Origin = "building" | "tenant";
+
+export type InviteStatus = "invited" | "checked_in" | "arrived" | "checked_out" | "cancelled" | "expired";
+
+export type VisitAction = "check_in" | "arrive" | "check_out" | "cancel";
+
+export type Role = "platform_admin" | "building_admin" | "tenant_admin" | "front_desk";
+
+export type Visitor = { name: string, email: string | null, mobile: string | null, company: string | null, };
+
+export type CardStatus = "active" | "expired" | "removed";
+
+export type LocationSettings = { visitor_management_enabled: boolean, 
+/**
+ * The "Sync Building Invitations" card's toggle.
+ */
+sync_building_invitations: boolean, 
+/**
+ * The location's visitor type that synced building invitations get.
+ */
+sync_visitor_type_id: string | null, 
+/**
+ * Whether cards assigned to synced invites are copied to the other side.
+ */
+card_sync_enabled: boolean, };
+
+export type NotSyncedReason = "tenant_not_linked" | "visitor_management_disabled" | "sync_building_invitations_off" | "visitor_type_not_mapped";
+
+export type QuestionKind = "text" | "yes_no" | "choice";
+
+export type Question = { 
+/**
+ * Stable within the visitor type; answers are stored under it.
+ */
+key: string, label: string, kind: QuestionKind, required: boolean, options?: Array<string>, };
+
+export type QuestionDraft = { label: string, kind: QuestionKind, required: boolean, options: Array<string> | null, };
+
+export type VisitorType = { id: string, portal: Portal, name: string, requires_photo: boolean, requires_nda: boolean, nda_text: string | null, questions: Array<Question>, };
+
+export type FlowQuestion = { 
+/**
+ * `building.q1`, `location.q2`: unique across both portals.
+ */
+key: string, portal: PortalKind, label: string, kind: QuestionKind, required: boolean, options?: Array<string>, };
+
+export type FlowNda = { 
+/**
+ * `building` or `location`.
+ */
+key: string, portal: PortalKind, text: string, };
+
+export type Flow = { questions: Array<FlowQuestion>, photo_required: boolean, ndas: Array<FlowNda>, };
+
+export type Answer = boolean | string;
+
+export type ErrorBody = { error: ErrorDetail, };
+
+export type ErrorDetail = { 
+/**
+ * Stable, for programs to decide on (`not_found`, `card_sync_blocked`, …).
+ */
+code: string, 
+/**
+ * A sentence for the person using the program.
+ */
+message: string, 
+/**
+ * Only with `card_sync_blocked`: the prompt's two answers (`save` assigns the card on this
+ * side only, by sending the request again with `local_only: true`).
+ */
+choices?: Array<string>, };
+
+export type Login = { email: string, password: string, };
+
+export type User = { id: string, email: string, role: Role, building_id: string | null, tenant_id: string | null, location_id: string | null, };
+
+export type SignedIn = { 
+/**
+ * Send as `Authorization: Bearer <token>`.
+ */
+token: string, user: User, };
+
+export type PasswordChange = { current_password: string, new_password: string, };
+
+export type PasswordChanged = { 
+/**
+ * The user's other sessions, ended by the change.
+ */
+other_sessions_ended: number, };
+
+export type NewUser = { email: string, password: string, role: Role, building_id: string | null, tenant_id: string | null, location_id: string | null, };
+
+export type AccountState = { id: string, email: string, disabled: boolean, 
+/**
+ * Sessions ended by this action.
+ */
+sessions_ended: number, };
+
+export type Building = { id: string, name: string, 
+/**
+ * IANA time zone, e.g. `Europe/London`.
+ */
+timezone: string, created_at: string, };
+
+export type Tenant = { id: string, name: string, created_at: string, };
+
+export type Location = { id: string, tenant_id: string, building_id: string, name: string, settings: LocationSettings, created_at: string, };
+
+export type DirectoryEntry = { location_id: string, location_name: string, tenant_id: string, tenant_name: string, 
+/**
+ * Linked to the building: only then can its invites sync.
+ */
+linked: boolean, };
+
+export type TenantLink = { building_id: string, tenant_id: string, active: boolean, };
+
+export type NewBuilding = { name: string, 
+/**
+ * IANA time zone, e.g. `Europe/London`.
+ */
+timezone: string, };
+
+export type NewTenant = { name: string, };
+
+export type NewLocation = { name: string, building_id: string, };
+
+export type NewLink = { tenant_id: string, };
+
+export type NewVisitorType = { name: string, requires_photo: boolean, requires_nda: boolean, nda_text: string | null, questions: Array<QuestionDraft>, };
+
+export type Profile = { id: string, name: string, email: string | null, mobile: string | null, company: string | null, updated_at: string, };
+
+export type CardView = { number: string, format: string, status: CardStatus, valid_from: string, valid_to: string, assigned_at: string, 
+/**
+ * On both invites of the pair (false: assigned on this portal only).
+ */
+synced: boolean, };
+
+export type InviteView = { id: string, portal: Portal, origin: Origin, primary: boolean, linked_invite_id: string | null, 
+/**
+ * As a person sees it now (expiry applied).
+ */
+status: InviteStatus, visitor: Visitor, profile_id: string, profile: Profile | null, host_name: string, visitor_type_id: string | null, building_id: string, location_id: string, tenant_id: string, valid_from: string, valid_to: string, checked_in_at: string | null, arrived_at: string | null, checked_out_at: string | null, cancelled_at: string | null, cancel_reason: string | null, created_at: string, 
+/**
+ * The active card, if any.
+ */
+card: CardView | null, };
+
+export type Event = { at: string, actor_id: string | null, actor_email: string | null, action: string, 
+/**
+ * The portal the action was taken in.
+ */
+portal: Portal, detail: Record<string, unknown>, };
+
+export type NotificationState = "queued" | "sent" | "failed" | "held" | "superseded";
+
+export type Notification = { id: string, invite_id: string, portal: Portal, 
+/**
+ * `email` or `sms`.
+ */
+channel: string, recipient: string, subject: string, body: string, state: NotificationState, created_at: string, sent_at: string | null, attempts: number, last_error: string | null, next_attempt_at: string | null, };
+
+export type VisitorInput = { name: string, email: string | null, mobile: string | null, company: string | null, };
+
+export type NewInvite = { 
+/**
+ * Required for building invites (the tenant location being visited); a location's own
+ * invites are for that location.
+ */
+location_id: string | null, host_name: string, visitor: VisitorInput, visitor_type_id: string | null, valid_from: string, valid_to: string, 
+/**
+ * Send the invitation message (default: yes).
+ */
+notify: boolean, };
+
+export type SyncStatus = "synced" | "not_synced";
+
+export type SyncReason = { code: NotSyncedReason, message: string, };
+
+export type SyncOutcome = { status: SyncStatus, linked_invite_id: string | null, 
+/**
+ * Every failed precondition, not only the first, so an admin can fix them in one go.
+ */
+reasons: Array<SyncReason>, };
+
+export type Created = { invite: InviteView, sync: SyncOutcome, 
+/**
+ * The one invitation message queued, if any.
+ */
+notification: Notification | null, };
+
+export type VisitorUpdateScope = "profile" | "invite_and_profile";
+
+export type VisitorPatch = { scope: VisitorUpdateScope, name: string | null, email: string | null, mobile: string | null, company: string | null, };
+
+export type CardRequest = { number: string, format: string, 
+/**
+ * Assign on this side only (the "Save" of the card-sync-blocked prompt).
+ */
+local_only: boolean, };
+
+export type Validity = { valid_from: string, valid_to: string, };
+
+export type Cancel = { reason: string | null, };
+
+export type Resent = { notification: Notification, };
+
+export type LogEntry = { id: string, origin: Origin, 
+/**
+ * The words of the Invite Origin filter: `Building Created` or `Tenant Created`.
+ */
+origin_label: string, status: InviteStatus, visitor: Visitor, host_name: string, visitor_type_id: string | null, location_id: string, linked_invite_id: string | null, valid_from: string, valid_to: string, checked_in_at: string | null, arrived_at: string | null, checked_out_at: string | null, cancelled_at: string | null, };
+
+export type LogPage = { items: Array<LogEntry>, limit: number, offset: number, 
+/**
+ * The offset of the next page; none on the last.
+ */
+next_offset: number | null, };
+
+export type Summary = { 
+/**
+ * Invited or checked in, not yet arrived, still valid.
+ */
+expected: number, checked_in: number, on_site: number, checked_out: number, cancelled: number, expired: number, total: number, };
+
+export type ReportRow = { location_id: string, 
+/**
+ * UTC calendar day, `YYYY-MM-DD`.
+ */
+day: string, created: number, checked_in: number, arrived: number, checked_out: number, cancelled: number, badges: number, cards: number, };
+
+export type Change = { seq: number, at: string, portal: Portal, 
+/**
+ * `invite`, `visitor_type` or `location_settings`.
+ */
+entity: string, entity_id: string, data: unknown, };
+
+export type ChangesPage = { changes: Array<Change>, 
+/**
+ * The cursor for the next page: the last change's sequence number (or `since`).
+ */
+last_seq: number, };
+
+export type ClientMutation = { id: string, invite_id: string, action: VisitAction, at: string, 
+/**
+ * A cancel's reason.
+ */
+reason: string | null, };
+
+export type Push = { mutations: Array<ClientMutation>, };
+
+export type MutationResult = "applied" | "conflict" | "refused";
+
+export type MutationOutcome = { id: string, invite_id: string, outcome: MutationResult, code: string | null, message: string | null, };
+
+export type Applied = { 
+/**
+ * The invite as it now stands, when the caller may see it.
+ */
+invite: InviteView | null, id: string, invite_id: string, outcome: MutationResult, code: string | null, message: string | null, };
+
+export type PushResults = { results: Array<Applied>, };
+
+export type VisitorFields = { name: string, email: string | null, mobile: string | null, };
+
+export type RegistrationView = { invite_id: string, status: InviteStatus, visitor: VisitorFields, host_name: string, building_name: string, location_name: string, valid_from: string, valid_to: string, questions: Array<FlowQuestion>, photo_required: boolean, ndas: Array<FlowNda>, };
+
+export type SubmittedVisitor = { name: string, email: string | null, mobile: string | null, };
+
+export type Submission = { visitor: SubmittedVisitor, 
+/**
+ * By question key (`building.q1`): yes/no answers as booleans, the others as text.
+ */
+answers: { [key in string]?: Answer }, 
+/**
+ * The photo as base64 (PNG or JPEG, at most 5 MB).
+ */
+photo: string | null, 
+/**
+ * The keys of the NDAs accepted (`building`, `location`).
+ */
+accepted_ndas: Array<string>, 
+/**
+ * The visitor's full name, typed as their signature of the NDAs.
+ */
+signature: string | null, };
+
+export type Submitted = { invite_id: string, status: InviteStatus, checked_in_at: string | null, };
+
+export type StoredAnswer = { key: string, label: string, value: string, answered_at: string, };
+
+export type NdaAcceptance = { text: string, text_sha256: string, 
+/**
+ * The visitor's full name, typed as their signature.
+ */
+signature: string, accepted_at: string, };
+
+export type RegistrationRecord = { answers: Array<StoredAnswer>, nda: NdaAcceptance | null, has_photo: boolean, };
+
+export type Printed = { printer: string, 
+/**
+ * The printer's job id.
+ */
+job_id: number | null, };
+
