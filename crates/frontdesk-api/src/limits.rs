@@ -15,3 +15,8 @@ pub const LOG_PAGE_DEFAULT: usize = 50;
 pub const LOG_PAGE_MAX: usize = 500;
 /// Newest notifications listed by `GET /notifications`.
 pub const NOTIFICATIONS_PAGE: usize = 500;
+/// Resolutions a badge raster may be asked at: label printers are 203, 300 or 600 dpi; the cap
+/// keeps one request from costing the portal a poster-sized picture.
+pub const BADGE_DPI_MIN: u32 = 100;
+pub const BADGE_DPI_MAX: u32 = 600;
+pub const BADGE_DPI_DEFAULT: u32 = 300;

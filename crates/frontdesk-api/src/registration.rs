@@ -98,6 +98,10 @@ pub struct PreviewParams {
 pub struct BadgeParams {
     /// A template name (default: the one for the visitor's type).
     pub template: Option<String>,
+    /// For `badge.png`: the printer's resolution in dots per inch, from
+    /// [`BADGE_DPI_MIN`](crate::limits::BADGE_DPI_MIN) to
+    /// [`BADGE_DPI_MAX`](crate::limits::BADGE_DPI_MAX) (default 300).
+    pub dpi: Option<u32>,
 }
 
 /// The desk's word that the badge was printed.

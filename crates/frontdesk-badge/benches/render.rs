@@ -1,10 +1,28 @@
-//! Badge render time: photo (decode, orient, crop, scale) + QR + text, to PDF bytes.
+//! Badge render time: photo (decode, orient, crop, scale) + QR + shaped text, to PDF bytes, and
+//! to the 1-bit raster a 300 dpi label printer takes.
 //! Run: `cargo bench -p frontdesk-badge --bench render`.
 #![allow(clippy::unwrap_used)]
 
 use std::time::{Duration, Instant};
 
 use frontdesk_badge::{BadgeData, Renderer};
+
+/// Median and p95 of `n` runs of `f`, after five to warm up.
+fn time(n: usize, mut f: impl FnMut()) -> (f64, f64) {
+    for _ in 0..5 {
+        f();
+    }
+    let mut times: Vec<Duration> = (0..n)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    (ms(times[n / 2]), ms(times[n * 95 / 100]))
+}
 
 fn photo() -> Vec<u8> {
     // A phone-camera-sized portrait JPEG (what the visitor's page sends: 640 px at most).
@@ -33,39 +51,36 @@ fn main() {
     };
     println!("Frontdesk badge benchmark");
     for template in ["label-62x100", "cr80"] {
-        for _ in 0..5 {
-            r.render(template, &data).unwrap();
-        }
-        let mut times: Vec<Duration> = (0..200)
-            .map(|_| {
-                let t = Instant::now();
-                std::hint::black_box(r.render(template, &data).unwrap());
-                t.elapsed()
-            })
-            .collect();
-        times.sort();
+        let (median, p95) = time(200, || {
+            std::hint::black_box(r.render(template, &data).unwrap());
+        });
         let size = r.render(template, &data).unwrap().len();
         let bare = BadgeData {
             photo: None,
             ..data.clone()
         };
-        let mut no_photo: Vec<Duration> = (0..100)
-            .map(|_| {
-                let t = Instant::now();
-                std::hint::black_box(r.render(template, &bare).unwrap());
-                t.elapsed()
-            })
-            .collect();
-        no_photo.sort();
+        let (bare_median, _) = time(100, || {
+            std::hint::black_box(r.render(template, &bare).unwrap());
+        });
+        println!("  without the photo: median {bare_median:.2} ms");
         println!(
-            "  without the photo: median {:.2} ms",
-            no_photo[50].as_secs_f64() * 1e3
-        );
-        println!(
-            "render {template} (photo + QR + text): median {:.2} ms, p95 {:.2} ms, {} KB",
-            times[100].as_secs_f64() * 1e3,
-            times[190].as_secs_f64() * 1e3,
+            "render {template} to PDF (photo + QR + text): median {median:.2} ms, p95 {p95:.2} ms, {} KB",
             size / 1024
+        );
+    }
+    for (what, name) in [
+        ("Latin", "Zoë Ødegård"),
+        ("four scripts", "Zoë Ødegård-李 محمد अनन्या"),
+    ] {
+        let d = BadgeData {
+            name: name.into(),
+            ..data.clone()
+        };
+        let (median, p95) = time(100, || {
+            std::hint::black_box(r.render_raster("label-62x100", &d, 300).unwrap());
+        });
+        println!(
+            "render label-62x100 to a 1-bit 300 dpi raster ({what} name, photo dithered): median {median:.2} ms, p95 {p95:.2} ms"
         );
     }
 }

@@ -172,3 +172,105 @@ fn a_missing_photo_or_company_leaves_a_clean_badge_and_bad_input_is_named() {
     let e = r.render("a4-poster", &data("Ada")).unwrap_err().to_string();
     assert!(e.contains("cr80") && e.contains("label-62x100"), "{e}");
 }
+
+/// Names as people really have them: several scripts in one name, right-to-left scripts, scripts
+/// whose letters join or stack.
+const WORLD_NAMES: [(&str, &str); 6] = [
+    ("mixed", "Zoë Ødegård-李"),
+    ("greek", "Μαρία Κωνσταντίνου"),
+    ("cyrillic", "Олена Шевченко"),
+    ("arabic", "محمد الأحمد"),
+    ("hebrew", "יעל כהן"),
+    ("devanagari", "अनन्या शर्मा"),
+];
+
+#[test]
+fn names_in_every_script_read_back_intact_from_the_pdf() {
+    tool("pdftotext");
+    let r = Renderer::new(None).unwrap();
+    for (label, name) in WORLD_NAMES {
+        for t in ["label-62x100", "cr80"] {
+            let file = format!("{t}-script-{label}");
+            let page = r.lay_out(t, &data(name)).unwrap();
+            assert!(page.missing_characters().is_empty(), "{name}");
+            // pdftotext marks a right-to-left line with bidi embedding controls: not text.
+            let text: String = text_of(&r.pdf(&page).unwrap(), &file)
+                .chars()
+                .filter(|c| !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+                .collect();
+            assert!(
+                text.lines().any(|l| l.trim() == name),
+                "{t}: {name:?} is not a line of {text:?}"
+            );
+            // The badge as a person sees it, kept to look at.
+            png_and_qr(&file);
+        }
+    }
+}
+
+/// Decode the QR code of a raster with zbarimg, keeping the PNG in the test output.
+fn raster_qr(img: &image::GrayImage, file: &str) -> String {
+    let path = out_dir().join(format!("{file}.png"));
+    img.save(&path).unwrap();
+    let out = Command::new("zbarimg")
+        .args(["--quiet", "--raw"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn the_raster_is_the_page_at_the_printers_resolution_in_black_and_white() {
+    tool("zbarimg");
+    let r = Renderer::new(None).unwrap();
+    for (label, name) in WORLD_NAMES {
+        for (dpi, size) in [(300, (732, 1181)), (203, (496, 799))] {
+            let file = format!("label-62x100-raster-{dpi}-{label}");
+            let img = r.render_raster("label-62x100", &data(name), dpi).unwrap();
+            assert_eq!(img.dimensions(), size, "{file}");
+            // Black and white only: a thermal label printer has no grey.
+            assert!(img.pixels().all(|p| p.0[0] == 0 || p.0[0] == 255), "{file}");
+            assert_eq!(
+                raster_qr(&img, &file),
+                "01a2f3c4-5b6b-7331-af23-d646ed1604f4",
+                "{file}: QR"
+            );
+        }
+    }
+}
+
+#[test]
+fn qr_modules_land_on_whole_dots() {
+    let r = Renderer::new(None).unwrap();
+    let img = r.render_raster("label-62x100", &data("Ada"), 300).unwrap();
+    // The QR box starts 33 mm from the left and 14 mm from the top; scan its rows for the
+    // widths of black runs: every one is a multiple of the module's width.
+    let (x0, y0, side) = (390u32, 165u32, 295u32);
+    let mut runs = vec![];
+    for y in y0..y0 + side {
+        let mut run = 0;
+        for x in x0..x0 + side {
+            if img.get_pixel(x, y).0[0] == 0 {
+                run += 1;
+            } else if run > 0 {
+                runs.push(run);
+                run = 0;
+            }
+        }
+    }
+    let module = *runs.iter().min().unwrap();
+    assert!(module >= 3, "module of {module} dots");
+    assert!(runs.iter().all(|r| r % module == 0), "runs {runs:?}");
+}
+
+#[test]
+fn a_character_no_font_has_is_replaced_visibly_on_the_badge() {
+    let r = Renderer::new(None).unwrap();
+    let page = r
+        .lay_out("label-62x100", &data("Ada \u{13000} King"))
+        .unwrap();
+    assert_eq!(page.missing_characters(), ['\u{13000}']);
+    let text = text_of(&r.pdf(&page).unwrap(), "label-62x100-missing-glyph");
+    assert!(text.contains("Ada \u{FFFD} King"), "{text:?}");
+}

@@ -276,17 +276,20 @@ fn badge(command: BadgeCommand) -> anyhow::Result<()> {
             template,
             output,
         } => {
-            let pdf =
-                match portal(&server, &token)?.badge_pdf(&invite_id, &BadgeParams { template }) {
-                    Ok(pdf) => pdf,
-                    Err(ClientError::Offline(why)) => {
-                        bail!("cannot reach the portal service at {server}: {why}")
-                    }
-                    Err(ClientError::Refused {
-                        status, message, ..
-                    }) => bail!("the portal refused ({status}): {message}"),
-                    Err(other) => return Err(other.into()),
-                };
+            let params = BadgeParams {
+                template,
+                dpi: None,
+            };
+            let pdf = match portal(&server, &token)?.badge(&invite_id, &params, false) {
+                Ok(file) => file.bytes,
+                Err(ClientError::Offline(why)) => {
+                    bail!("cannot reach the portal service at {server}: {why}")
+                }
+                Err(ClientError::Refused {
+                    status, message, ..
+                }) => bail!("the portal refused ({status}): {message}"),
+                Err(other) => return Err(other.into()),
+            };
             std::fs::write(&output, &pdf)
                 .with_context(|| format!("cannot write {}", output.display()))?;
             println!(

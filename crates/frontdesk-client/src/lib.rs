@@ -30,6 +30,15 @@ pub use error::{ClientError, Result};
 pub use reqwest::{StatusCode, Url};
 pub use stream::{ChangeStream, StreamItem};
 
+/// A badge as the portal rendered it: the file, and the template's name and size in mm.
+#[derive(Debug, Clone)]
+pub struct BadgeFile {
+    pub bytes: Vec<u8>,
+    pub template: String,
+    pub width_mm: f32,
+    pub height_mm: f32,
+}
+
 /// Connections to portals and how long to wait for them, shared by every [`Client`] made on it
 /// (cloning shares the connection pool).
 #[derive(Clone)]
@@ -157,12 +166,36 @@ impl Client {
         self.get(&["invites", invite, "activity"])
     }
 
-    /// The badge as the portal renders it (by default its template for the visitor type).
-    pub fn badge_pdf(&self, invite: &str, params: &BadgeParams) -> Result<Vec<u8>> {
-        self.bytes(
-            self.request(Method::GET, &["invites", invite, "badge.pdf"])?
+    /// The badge as the portal renders it (by default its template for the visitor type), as a
+    /// PDF or, with `params.dpi`, as a black-and-white PNG at that resolution.
+    pub fn badge(&self, invite: &str, params: &BadgeParams, png: bool) -> Result<BadgeFile> {
+        let file = if png { "badge.png" } else { "badge.pdf" };
+        let r = self.send(
+            self.request(Method::GET, &["invites", invite, file])?
                 .query(params),
-        )
+        )?;
+        let header = |name: &str| {
+            r.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+                .ok_or_else(|| ClientError::Unexpected(format!("the badge came without {name}")))
+        };
+        let template = header("x-badge-template")?;
+        let size = header("x-badge-size-mm")?;
+        let (width_mm, height_mm) = size
+            .split_once('x')
+            .and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?)))
+            .ok_or_else(|| {
+                ClientError::Unexpected(format!("the badge's size {size:?} is not WxH"))
+            })?;
+        let bytes = r.bytes().map_err(error::unreachable)?.to_vec();
+        Ok(BadgeFile {
+            bytes,
+            template,
+            width_mm,
+            height_mm,
+        })
     }
 
     pub fn badge_printed(&self, invite: &str, printed: &Printed) -> Result<()> {

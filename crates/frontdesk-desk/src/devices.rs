@@ -96,7 +96,7 @@ impl Console {
                 message: "No badge printer is set up at this desk. Add its address under Devices."
                     .into(),
             })?;
-        let pdf = l.portal.badge_pdf(id, &BadgeParams::default())?;
+        let pdf = l.portal.badge(id, &BadgeParams::default(), false)?.bytes;
         let mut printers: Vec<Box<dyn BadgePrinter>> = vec![];
         for uri in uris.split(',') {
             printers.push(Box::new(

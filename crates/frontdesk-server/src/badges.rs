@@ -31,6 +31,14 @@ const _: () = assert!(
         && frontdesk_core::photo::MAX_PHOTO_SIDE <= frontdesk_badge::MAX_PHOTO_SIDE
 );
 
+/// What a badge is rendered as: a PDF, or black-and-white pixels at a label printer's
+/// resolution (a PNG), for printers that take no PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadgeFormat {
+    Pdf,
+    Png { dpi: u32 },
+}
+
 /// Render a visit's badge; a stored photo the renderer cannot use costs the badge its photo,
 /// never the badge.
 ///
@@ -39,14 +47,15 @@ const _: () = assert!(
 /// taken again), this is where the invite is known to name in the log, and the renderer stays
 /// strict for its other callers (the CLI, where an installer wants to hear that a photo is
 /// unusable). Such photos are ones stored before the upload check existed, or damaged since, so
-/// rendering the text and QR code a second time on that path costs nothing that matters.
+/// laying the text and QR code out a second time on that path costs nothing that matters.
 pub fn render(
     renderer: &Renderer,
     template: &str,
     mut data: BadgeData,
     invite_id: &str,
+    format: BadgeFormat,
 ) -> Result<Vec<u8>, BadgeError> {
-    match renderer.render(template, &data) {
+    let page = match renderer.lay_out(template, &data) {
         Err(BadgeError::Photo(reason)) if data.photo.is_some() => {
             tracing::warn!(
                 invite = %invite_id,
@@ -54,9 +63,23 @@ pub fn render(
                 "the stored photo cannot be used; the badge is rendered without it"
             );
             data.photo = None;
-            renderer.render(template, &data)
+            renderer.lay_out(template, &data)
         }
         other => other,
+    }?;
+    let missing = page.missing_characters();
+    if !missing.is_empty() {
+        tracing::warn!(invite = %invite_id, ?missing, "no badge font has these characters");
+    }
+    match format {
+        BadgeFormat::Pdf => renderer.pdf(&page),
+        BadgeFormat::Png { dpi } => {
+            let img = renderer.raster(&page, dpi, frontdesk_badge::Tone::Bilevel)?;
+            let mut png = std::io::Cursor::new(Vec::new());
+            img.write_to(&mut png, image::ImageFormat::Png)
+                .map_err(|e| BadgeError::Template(format!("the badge cannot be encoded: {e}")))?;
+            Ok(png.into_inner())
+        }
     }
 }
 

@@ -39,7 +39,7 @@ use crate::routes::{badges, desk, feed, identity, invites, logs, places, visitor
         invites::update_visitor, invites::change_validity, invites::resend, invites::cancel,
         invites::check_in, invites::arrive, invites::check_out, invites::assign_card,
         invites::remove_card, invites::activity,
-        badges::pdf, badges::printed,
+        badges::pdf, badges::png, badges::printed,
         logs::building_logs, logs::building_csv, logs::building_summary,
         logs::location_logs, logs::location_csv, logs::location_summary,
         logs::tenant_report, logs::building_report,

@@ -147,3 +147,52 @@ fn badges_are_refused_clearly() {
     )
     .refused(409, "invite_cancelled");
 }
+
+#[test]
+fn a_badge_for_a_raster_printer_is_the_label_at_its_resolution_in_black_and_white() {
+    let w = World::new();
+    let (b, t) = w.synced_pair("Zoë Ødegård-李");
+    let r = reqwest::blocking::Client::new()
+        .get(format!("{}/invites/{b}/badge.png?dpi=300", w.s.base))
+        .bearer_auth(&w.building_desk)
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let header = |n: &str| r.headers()[n].to_str().unwrap().to_string();
+    assert_eq!(header("content-type"), "image/png");
+    assert_eq!(header("x-badge-template"), "label-62x100");
+    assert_eq!(header("x-badge-size-mm"), "62x100");
+    let png = r.bytes().unwrap().to_vec();
+    let img = image::load_from_memory(&png).unwrap().to_luma8();
+    assert_eq!(img.dimensions(), (732, 1181));
+    assert!(img.pixels().all(|p| p.0[0] == 0 || p.0[0] == 255));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("badge.png");
+    std::fs::write(&path, &png).unwrap();
+    let out = Command::new("zbarimg")
+        .args(["--quiet", "--raw"])
+        .arg(&path)
+        .output()
+        .expect("zbarimg (zbar-tools) must be installed");
+    assert!(
+        !String::from_utf8(out.stdout).unwrap().trim().is_empty(),
+        "the QR code does not scan"
+    );
+    assert_eq!(
+        actions_of(&w, &w.acme_admin, &t).last().unwrap(),
+        "badge_generated"
+    );
+
+    // A resolution no printer has would cost the portal a poster: refused, nothing recorded.
+    let before = w.s.last_seq();
+    for dpi in ["5000", "0"] {
+        w.s.get(
+            &w.building_desk,
+            &format!("/invites/{b}/badge.png?dpi={dpi}"),
+        )
+        .refused(422, "invalid_dpi");
+    }
+    w.s.get(&w.blue_admin, &format!("/invites/{t}/badge.png"))
+        .refused(404, "not_found");
+    assert_eq!(w.s.last_seq(), before);
+}

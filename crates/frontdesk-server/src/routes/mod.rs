@@ -85,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/invites/{id}/activity", get(invites::activity))
         .route("/invites/{id}/badge.pdf", get(badges::pdf))
+        .route("/invites/{id}/badge.png", get(badges::png))
         .route("/invites/{id}/badge-printed", post(badges::printed))
         .route("/buildings/{id}/visitor-logs", get(logs::building_logs))
         .route("/buildings/{id}/visitor-logs.csv", get(logs::building_csv))
