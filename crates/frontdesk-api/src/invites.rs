@@ -57,16 +57,39 @@ pub struct InviteView {
     pub location_id: Id<id::Location>,
     #[schema(value_type = String)]
     pub tenant_id: Id<id::Tenant>,
+    #[serde(flatten)]
+    pub times: VisitTimes,
+    pub cancel_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    /// The active card, if any.
+    pub card: Option<CardView>,
+}
+
+/// When a visit may take place and when each step of it happened: the same fields in every view
+/// of an invite (the invite itself, a row of the visitor logs).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
+pub struct VisitTimes {
     pub valid_from: DateTime<Utc>,
     pub valid_to: DateTime<Utc>,
     pub checked_in_at: Option<DateTime<Utc>>,
     pub arrived_at: Option<DateTime<Utc>>,
     pub checked_out_at: Option<DateTime<Utc>>,
     pub cancelled_at: Option<DateTime<Utc>>,
-    pub cancel_reason: Option<String>,
-    pub created_at: DateTime<Utc>,
-    /// The active card, if any.
-    pub card: Option<CardView>,
+}
+
+impl From<&Invite> for VisitTimes {
+    fn from(i: &Invite) -> Self {
+        Self {
+            valid_from: i.valid_from,
+            valid_to: i.valid_to,
+            checked_in_at: i.checked_in_at,
+            arrived_at: i.arrived_at,
+            checked_out_at: i.checked_out_at,
+            cancelled_at: i.cancelled_at,
+        }
+    }
 }
 
 /// The person behind invites; owned by the primary side's organisation so one tenant's edits

@@ -40,7 +40,7 @@ pub use identity::{
 };
 pub use invites::{
     Cancel, CardRequest, CardView, Created, Event, InviteView, NewInvite, Notification,
-    NotificationState, Profile, Resent, SyncOutcome, SyncReason, SyncStatus, Validity,
+    NotificationState, Profile, Resent, SyncOutcome, SyncReason, SyncStatus, Validity, VisitTimes,
     VisitorInput, VisitorPatch, VisitorUpdateScope,
 };
 pub use logs::{LogEntry, LogPage, LogParams, ReportParams, ReportRow, Summary};

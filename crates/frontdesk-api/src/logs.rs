@@ -1,9 +1,10 @@
 //! Visitor logs, the Visitor Summary widget and the Global Overview activity report.
 
-use chrono::{DateTime, Utc};
 use frontdesk_core::{id, Id, Invite, VisitorType};
 use frontdesk_core::{InviteStatus, Origin, Visitor};
 use serde::{Deserialize, Serialize};
+
+use crate::VisitTimes;
 
 /// One row of the visitor logs (and of its CSV export).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
@@ -22,12 +23,8 @@ pub struct LogEntry {
     pub location_id: Id<id::Location>,
     #[schema(value_type = Option<String>)]
     pub linked_invite_id: Option<Id<Invite>>,
-    pub valid_from: DateTime<Utc>,
-    pub valid_to: DateTime<Utc>,
-    pub checked_in_at: Option<DateTime<Utc>>,
-    pub arrived_at: Option<DateTime<Utc>>,
-    pub checked_out_at: Option<DateTime<Utc>>,
-    pub cancelled_at: Option<DateTime<Utc>>,
+    #[serde(flatten)]
+    pub times: VisitTimes,
 }
 
 /// The Visitor Summary widget: counts under the log's filters (its status filter excepted).

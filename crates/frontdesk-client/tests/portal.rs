@@ -69,12 +69,12 @@ fn a_desk_signs_in_creates_an_invite_changes_it_and_pushes_an_arrival() {
         .change_validity(
             id.as_str(),
             &Validity {
-                valid_from: created.invite.valid_from,
+                valid_from: created.invite.times.valid_from,
                 valid_to: later,
             },
         )
         .unwrap();
-    assert_eq!(changed.valid_to.timestamp(), later.timestamp());
+    assert_eq!(changed.times.valid_to.timestamp(), later.timestamp());
 
     let page = desk.changes(&Since::default()).unwrap();
     assert!(

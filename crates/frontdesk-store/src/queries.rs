@@ -5,7 +5,7 @@
 use frontdesk_core::{Actor, Id, InviteStatus, Origin, Portal, Role, Timestamp, VisitorType};
 
 use crate::{Result, Tx};
-pub use frontdesk_api::{Change, LogEntry, ReportRow, Summary};
+pub use frontdesk_api::{Change, LogEntry, ReportRow, Summary, VisitTimes};
 
 /// The filters of the visitor logs, the summary widget and the export.
 #[derive(Debug, Clone, Default)]
@@ -25,6 +25,7 @@ pub struct LogFilter {
 /// A log row: the invite as a person sees it at `now`.
 pub(crate) fn entry(i: frontdesk_core::Invite, now: Timestamp) -> LogEntry {
     LogEntry {
+        times: VisitTimes::from(&i),
         status: i.status_at(now),
         origin_label: i.origin.label().into(),
         id: i.id,
@@ -34,12 +35,6 @@ pub(crate) fn entry(i: frontdesk_core::Invite, now: Timestamp) -> LogEntry {
         visitor_type_id: i.visitor_type_id,
         location_id: i.location_id,
         linked_invite_id: i.linked_invite_id,
-        valid_from: i.valid_from,
-        valid_to: i.valid_to,
-        checked_in_at: i.checked_in_at,
-        arrived_at: i.arrived_at,
-        checked_out_at: i.checked_out_at,
-        cancelled_at: i.cancelled_at,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use frontdesk_core::{Invite, Timestamp};
 
-pub use frontdesk_api::{CardView, InviteView};
+pub use frontdesk_api::{CardView, InviteView, VisitTimes};
 
 use crate::{Result, Tx};
 
@@ -19,6 +19,7 @@ impl LoadView for InviteView {
         let profile = tx.profile(&i.profile_id)?;
         Ok(Self {
             status: i.status_at(now),
+            times: VisitTimes::from(&i),
             id: i.id,
             portal: i.portal,
             origin: i.origin,
@@ -32,12 +33,6 @@ impl LoadView for InviteView {
             building_id: i.building_id,
             location_id: i.location_id,
             tenant_id: i.tenant_id,
-            valid_from: i.valid_from,
-            valid_to: i.valid_to,
-            checked_in_at: i.checked_in_at,
-            arrived_at: i.arrived_at,
-            checked_out_at: i.checked_out_at,
-            cancelled_at: i.cancelled_at,
             cancel_reason: i.cancel_reason,
             created_at: i.created_at,
             card,

@@ -228,12 +228,12 @@ fn csv_record(e: &LogEntry) -> [String; 16] {
         o(e.visitor.company.as_deref()),
         neutralise(&e.host_name),
         o(e.visitor_type_id.as_ref().map(Id::as_str)),
-        e.valid_from.to_rfc3339(),
-        e.valid_to.to_rfc3339(),
-        t(e.checked_in_at),
-        t(e.arrived_at),
-        t(e.checked_out_at),
-        t(e.cancelled_at),
+        e.times.valid_from.to_rfc3339(),
+        e.times.valid_to.to_rfc3339(),
+        t(e.times.checked_in_at),
+        t(e.times.arrived_at),
+        t(e.times.checked_out_at),
+        t(e.times.cancelled_at),
         o(e.linked_invite_id.as_ref().map(Id::as_str)),
     ]
 }
