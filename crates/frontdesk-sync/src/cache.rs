@@ -277,6 +277,15 @@ impl Cache {
     ) -> Result<()> {
         self.with(|c| {
             let tx = c.transaction()?;
+            // The follower and a pull can bring the same entries at once: what ends at or
+            // before the cursor is already here, and applying it again would take the cache
+            // back to an older state of an invite (a later page has its newer entries).
+            let cursor: Option<String> = tx
+                .query_row("SELECT value FROM meta WHERE key = 'cursor'", [], |r| r.get(0))
+                .optional()?;
+            if cursor.and_then(|v| v.parse::<i64>().ok()) >= Some(last_seq) {
+                return Ok(());
+            }
             let mut touched = vec![];
             for (id, data) in invites {
                 put(&tx, data)?;
