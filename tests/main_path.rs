@@ -206,7 +206,7 @@ fn a_building_invite_for_a_linked_tenant_from_invitation_to_badge_and_card() {
     assert_eq!(copy["status"], "arrived", "{copy}");
     assert_eq!(
         copy["arrived_at"],
-        serde_json::to_value(assigned.arrived_at).unwrap(),
+        serde_json::to_value(assigned.times.arrived_at).unwrap(),
         "one timestamp on both"
     );
     assert_eq!(copy["card"]["number"], encoded.number.as_str(), "{copy}");

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use frontdesk_core::VisitAction;
+use frontdesk_core::{Id, Invite};
 use serde::{Deserialize, Serialize};
 
 use crate::InviteView;
@@ -12,7 +13,8 @@ use crate::InviteView;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct ClientMutation {
     pub id: String,
-    pub invite_id: String,
+    #[schema(value_type = String)]
+    pub invite_id: Id<Invite>,
     pub action: VisitAction,
     pub at: DateTime<Utc>,
     /// A cancel's reason.
@@ -42,7 +44,8 @@ pub enum MutationResult {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct MutationOutcome {
     pub id: String,
-    pub invite_id: String,
+    #[schema(value_type = String)]
+    pub invite_id: Id<Invite>,
     pub outcome: MutationResult,
     pub code: Option<String>,
     pub message: Option<String>,

@@ -1,6 +1,7 @@
 //! Signing in and out, the signed-in user, and admins' hold over accounts.
 
 use frontdesk_core::Role;
+use frontdesk_core::{id, Id};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
@@ -12,12 +13,26 @@ pub struct Login {
 /// A user and the place they work at (`GET /me`, and the answer to creating a user).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct User {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: Id<id::User>,
     pub email: String,
     pub role: Role,
-    pub building_id: Option<String>,
-    pub tenant_id: Option<String>,
-    pub location_id: Option<String>,
+    #[serde(flatten)]
+    pub scope: UserScope,
+}
+
+/// Where a user works, by role: a building (its admin or lobby desk), a tenant (its admin), a
+/// location (its desk), or nowhere in particular (the platform admin).
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
+pub struct UserScope {
+    #[schema(value_type = Option<String>)]
+    pub building_id: Option<Id<id::Building>>,
+    #[schema(value_type = Option<String>)]
+    pub tenant_id: Option<Id<id::Tenant>>,
+    #[schema(value_type = Option<String>)]
+    pub location_id: Option<Id<id::Location>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
@@ -45,15 +60,15 @@ pub struct NewUser {
     pub email: String,
     pub password: String,
     pub role: Role,
-    pub building_id: Option<String>,
-    pub tenant_id: Option<String>,
-    pub location_id: Option<String>,
+    #[serde(flatten)]
+    pub scope: UserScope,
 }
 
 /// What an admin sees of an account after acting on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct AccountState {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: Id<id::User>,
     pub email: String,
     pub disabled: bool,
     /// Sessions ended by this action.

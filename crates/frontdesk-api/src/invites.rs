@@ -1,6 +1,7 @@
 //! An invite as every client sees it, and what creates and changes one.
 
 use chrono::{DateTime, Utc};
+use frontdesk_core::{id, Id, Invite, VisitorType};
 use frontdesk_core::{Card, CardStatus, InviteStatus, NotSyncedReason, Origin, Portal, Visitor};
 use serde::{Deserialize, Serialize};
 
@@ -34,38 +35,69 @@ impl From<Card> for CardView {
 /// so a desk can apply a change-feed entry exactly as if it had fetched the invite.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct InviteView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: Id<Invite>,
     pub portal: Portal,
     pub origin: Origin,
     pub primary: bool,
-    pub linked_invite_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub linked_invite_id: Option<Id<Invite>>,
     /// As a person sees it now (expiry applied).
     pub status: InviteStatus,
     pub visitor: Visitor,
-    pub profile_id: String,
+    #[schema(value_type = String)]
+    pub profile_id: Id<id::Profile>,
     pub profile: Option<Profile>,
     pub host_name: String,
-    pub visitor_type_id: Option<String>,
-    pub building_id: String,
-    pub location_id: String,
-    pub tenant_id: String,
-    pub valid_from: DateTime<Utc>,
-    pub valid_to: DateTime<Utc>,
-    pub checked_in_at: Option<DateTime<Utc>>,
-    pub arrived_at: Option<DateTime<Utc>>,
-    pub checked_out_at: Option<DateTime<Utc>>,
-    pub cancelled_at: Option<DateTime<Utc>>,
+    #[schema(value_type = Option<String>)]
+    pub visitor_type_id: Option<Id<VisitorType>>,
+    #[schema(value_type = String)]
+    pub building_id: Id<id::Building>,
+    #[schema(value_type = String)]
+    pub location_id: Id<id::Location>,
+    #[schema(value_type = String)]
+    pub tenant_id: Id<id::Tenant>,
+    #[serde(flatten)]
+    pub times: VisitTimes,
     pub cancel_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     /// The active card, if any.
     pub card: Option<CardView>,
 }
 
+/// When a visit may take place and when each step of it happened: the same fields in every view
+/// of an invite (the invite itself, a row of the visitor logs).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
+pub struct VisitTimes {
+    pub valid_from: DateTime<Utc>,
+    pub valid_to: DateTime<Utc>,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub arrived_at: Option<DateTime<Utc>>,
+    pub checked_out_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+}
+
+impl From<&Invite> for VisitTimes {
+    fn from(i: &Invite) -> Self {
+        Self {
+            valid_from: i.valid_from,
+            valid_to: i.valid_to,
+            checked_in_at: i.checked_in_at,
+            arrived_at: i.arrived_at,
+            checked_out_at: i.checked_out_at,
+            cancelled_at: i.cancelled_at,
+        }
+    }
+}
+
 /// The person behind invites; owned by the primary side's organisation so one tenant's edits
 /// never reach another tenant's visitors.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct Profile {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: Id<id::Profile>,
     /// `building:ID` or `tenant:ID`; kept by the store, never sent.
     #[serde(skip)]
     pub owner: String,
@@ -79,11 +111,13 @@ pub struct Profile {
 /// One line of an invite's activity log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct Event {
-    /// Known from the request; not repeated in each line.
-    #[serde(skip)]
-    pub invite_id: String,
+    /// Known from the request; not repeated in each line (empty when read back from JSON).
+    #[serde(skip, default = "not_sent")]
+    #[schema(value_type = String)]
+    pub invite_id: Id<Invite>,
     pub at: DateTime<Utc>,
-    pub actor_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub actor_id: Option<Id<id::User>>,
     pub actor_email: Option<String>,
     pub action: String,
     /// The portal the action was taken in.
@@ -92,11 +126,17 @@ pub struct Event {
     pub detail: serde_json::Value,
 }
 
+fn not_sent() -> Id<Invite> {
+    Id::new(String::new())
+}
+
 /// A message to a visitor, kept in the outbox until a transport delivers it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct Notification {
-    pub id: String,
-    pub invite_id: String,
+    #[schema(value_type = String)]
+    pub id: Id<id::Notification>,
+    #[schema(value_type = String)]
+    pub invite_id: Id<Invite>,
     pub portal: Portal,
     /// `email` or `sms`.
     pub channel: String,
@@ -144,10 +184,12 @@ pub struct VisitorInput {
 pub struct NewInvite {
     /// Required for building invites (the tenant location being visited); a location's own
     /// invites are for that location.
-    pub location_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub location_id: Option<Id<id::Location>>,
     pub host_name: String,
     pub visitor: VisitorInput,
-    pub visitor_type_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub visitor_type_id: Option<Id<VisitorType>>,
     pub valid_from: DateTime<Utc>,
     pub valid_to: DateTime<Utc>,
     /// Send the invitation message (default: yes).
@@ -173,7 +215,8 @@ pub enum SyncStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct SyncOutcome {
     pub status: SyncStatus,
-    pub linked_invite_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub linked_invite_id: Option<Id<Invite>>,
     /// Every failed precondition, not only the first, so an admin can fix them in one go.
     pub reasons: Vec<SyncReason>,
 }
@@ -185,7 +228,7 @@ pub struct SyncReason {
 }
 
 impl SyncOutcome {
-    pub fn new(linked_invite_id: Option<String>, reasons: &[NotSyncedReason]) -> Self {
+    pub fn new(linked_invite_id: Option<Id<Invite>>, reasons: &[NotSyncedReason]) -> Self {
         Self {
             status: if linked_invite_id.is_some() {
                 SyncStatus::Synced

@@ -25,6 +25,7 @@ mod typescript;
 
 pub use frontdesk_core::flow::{Answer, Flow, FlowNda, FlowQuestion};
 pub use frontdesk_core::visitor_type::{Question, QuestionDraft, QuestionKind};
+pub use frontdesk_core::{id, Id};
 pub use frontdesk_core::{
     CardStatus, InviteStatus, LocationSettings, NotSyncedReason, Origin, Portal, PortalKind, Role,
     VisitAction, Visitor, VisitorType,
@@ -34,10 +35,12 @@ pub use typescript::typescript;
 pub use desk::{Applied, ClientMutation, MutationOutcome, MutationResult, Push, PushResults};
 pub use error::{ErrorBody, ErrorDetail};
 pub use feed::{Change, ChangesPage, Since};
-pub use identity::{AccountState, Login, NewUser, PasswordChange, PasswordChanged, SignedIn, User};
+pub use identity::{
+    AccountState, Login, NewUser, PasswordChange, PasswordChanged, SignedIn, User, UserScope,
+};
 pub use invites::{
     Cancel, CardRequest, CardView, Created, Event, InviteView, NewInvite, Notification,
-    NotificationState, Profile, Resent, SyncOutcome, SyncReason, SyncStatus, Validity,
+    NotificationState, Profile, Resent, SyncOutcome, SyncReason, SyncStatus, Validity, VisitTimes,
     VisitorInput, VisitorPatch, VisitorUpdateScope,
 };
 pub use logs::{LogEntry, LogPage, LogParams, ReportParams, ReportRow, Summary};

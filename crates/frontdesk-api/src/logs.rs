@@ -1,28 +1,30 @@
 //! Visitor logs, the Visitor Summary widget and the Global Overview activity report.
 
-use chrono::{DateTime, Utc};
+use frontdesk_core::{id, Id, Invite, VisitorType};
 use frontdesk_core::{InviteStatus, Origin, Visitor};
 use serde::{Deserialize, Serialize};
+
+use crate::VisitTimes;
 
 /// One row of the visitor logs (and of its CSV export).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct LogEntry {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: Id<Invite>,
     pub origin: Origin,
     /// The words of the Invite Origin filter: `Building Created` or `Tenant Created`.
     pub origin_label: String,
     pub status: InviteStatus,
     pub visitor: Visitor,
     pub host_name: String,
-    pub visitor_type_id: Option<String>,
-    pub location_id: String,
-    pub linked_invite_id: Option<String>,
-    pub valid_from: DateTime<Utc>,
-    pub valid_to: DateTime<Utc>,
-    pub checked_in_at: Option<DateTime<Utc>>,
-    pub arrived_at: Option<DateTime<Utc>>,
-    pub checked_out_at: Option<DateTime<Utc>>,
-    pub cancelled_at: Option<DateTime<Utc>>,
+    #[schema(value_type = Option<String>)]
+    pub visitor_type_id: Option<Id<VisitorType>>,
+    #[schema(value_type = String)]
+    pub location_id: Id<id::Location>,
+    #[schema(value_type = Option<String>)]
+    pub linked_invite_id: Option<Id<Invite>>,
+    #[serde(flatten)]
+    pub times: VisitTimes,
 }
 
 /// The Visitor Summary widget: counts under the log's filters (its status filter excepted).
@@ -50,7 +52,8 @@ pub struct Summary {
 /// Visits per location and day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct ReportRow {
-    pub location_id: String,
+    #[schema(value_type = String)]
+    pub location_id: Id<id::Location>,
     /// UTC calendar day, `YYYY-MM-DD`.
     pub day: String,
     #[ts(type = "number")]
@@ -84,7 +87,8 @@ pub struct LogParams {
     /// Text search over visitor name, email, company and host.
     pub q: Option<String>,
     pub host: Option<String>,
-    pub visitor_type_id: Option<String>,
+    #[param(value_type = Option<String>)]
+    pub visitor_type_id: Option<Id<VisitorType>>,
     /// Rows per page (default 50, at most 500).
     pub limit: Option<usize>,
     pub offset: Option<usize>,

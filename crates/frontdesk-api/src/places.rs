@@ -3,11 +3,13 @@
 use chrono::{DateTime, Utc};
 use frontdesk_core::visitor_type::QuestionDraft;
 use frontdesk_core::LocationSettings;
+use frontdesk_core::{id, Id};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct Building {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: Id<id::Building>,
     pub name: String,
     /// IANA time zone, e.g. `Europe/London`.
     pub timezone: String,
@@ -16,16 +18,20 @@ pub struct Building {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct Tenant {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: Id<id::Tenant>,
     pub name: String,
     pub created_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct Location {
-    pub id: String,
-    pub tenant_id: String,
-    pub building_id: String,
+    #[schema(value_type = String)]
+    pub id: Id<id::Location>,
+    #[schema(value_type = String)]
+    pub tenant_id: Id<id::Tenant>,
+    #[schema(value_type = String)]
+    pub building_id: Id<id::Building>,
     pub name: String,
     pub settings: LocationSettings,
     pub created_at: DateTime<Utc>,
@@ -34,9 +40,11 @@ pub struct Location {
 /// A tenant location in the building, as a building desk picks it when inviting a visitor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct DirectoryEntry {
-    pub location_id: String,
+    #[schema(value_type = String)]
+    pub location_id: Id<id::Location>,
     pub location_name: String,
-    pub tenant_id: String,
+    #[schema(value_type = String)]
+    pub tenant_id: Id<id::Tenant>,
     pub tenant_name: String,
     /// Linked to the building: only then can its invites sync.
     pub linked: bool,
@@ -44,8 +52,10 @@ pub struct DirectoryEntry {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct TenantLink {
-    pub building_id: String,
-    pub tenant_id: String,
+    #[schema(value_type = String)]
+    pub building_id: Id<id::Building>,
+    #[schema(value_type = String)]
+    pub tenant_id: Id<id::Tenant>,
     pub active: bool,
 }
 
@@ -64,12 +74,14 @@ pub struct NewTenant {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct NewLocation {
     pub name: String,
-    pub building_id: String,
+    #[schema(value_type = String)]
+    pub building_id: Id<id::Building>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct NewLink {
-    pub tenant_id: String,
+    #[schema(value_type = String)]
+    pub tenant_id: Id<id::Tenant>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]

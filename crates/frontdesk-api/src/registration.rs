@@ -1,6 +1,7 @@
 //! The visitor's pre-registration (the link's secret is the only key), what staff may see of
 //! it, and the badge.
 
+use frontdesk_core::{Id, Invite, VisitorType};
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -18,7 +19,8 @@ pub struct VisitorFields {
 /// What the visitor's page shows: the visit and the combined flow of both portals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct RegistrationView {
-    pub invite_id: String,
+    #[schema(value_type = String)]
+    pub invite_id: Id<Invite>,
     pub status: InviteStatus,
     pub visitor: VisitorFields,
     pub host_name: String,
@@ -55,7 +57,8 @@ pub struct Submission {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct Submitted {
-    pub invite_id: String,
+    #[schema(value_type = String)]
+    pub invite_id: Id<Invite>,
     pub status: InviteStatus,
     pub checked_in_at: Option<DateTime<Utc>>,
 }
@@ -90,7 +93,8 @@ pub struct RegistrationRecord {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PreviewParams {
-    pub building_visitor_type_id: Option<String>,
+    #[param(value_type = Option<String>)]
+    pub building_visitor_type_id: Option<Id<VisitorType>>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::IntoParams)]

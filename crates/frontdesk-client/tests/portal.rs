@@ -11,7 +11,7 @@ use std::time::Duration;
 use chrono::{Duration as Span, Utc};
 use common::{World, PASSWORD};
 use frontdesk_api::{
-    CardRequest, ClientMutation, InviteStatus, Login, NewInvite, Portal, Push, Role, Since,
+    CardRequest, ClientMutation, Id, InviteStatus, Login, NewInvite, Portal, Push, Role, Since,
     SyncStatus, Validity, VisitAction, VisitorInput,
 };
 use frontdesk_client::{Client, ClientError, StatusCode, StreamItem, Transport};
@@ -34,7 +34,7 @@ fn a_desk_signs_in_creates_an_invite_changes_it_and_pushes_an_arrival() {
     let signed = portal.login(&login("lobby@hq.test", PASSWORD)).unwrap();
     assert_eq!(signed.user.role, Role::FrontDesk);
     assert_eq!(
-        signed.user.building_id.as_deref(),
+        signed.user.scope.building_id.as_ref().map(Id::as_str),
         Some(w.building.as_str())
     );
     let desk = portal.signed_in(&signed.token);
@@ -45,7 +45,7 @@ fn a_desk_signs_in_creates_an_invite_changes_it_and_pushes_an_arrival() {
         .create_invite(
             &Portal::building(&w.building),
             &NewInvite {
-                location_id: Some(w.acme_loc.clone()),
+                location_id: Some(w.acme_loc.as_str().into()),
                 host_name: "Grace Hopper".into(),
                 visitor: VisitorInput {
                     name: "Ada Lovelace".into(),
@@ -53,7 +53,7 @@ fn a_desk_signs_in_creates_an_invite_changes_it_and_pushes_an_arrival() {
                     mobile: None,
                     company: Some("Analytical Engines".into()),
                 },
-                visitor_type_id: Some(w.building_type.clone()),
+                visitor_type_id: Some(w.building_type.as_str().into()),
                 valid_from: now - Span::hours(1),
                 valid_to: now + Span::hours(8),
                 notify: false,
@@ -67,14 +67,14 @@ fn a_desk_signs_in_creates_an_invite_changes_it_and_pushes_an_arrival() {
     let later = now + Span::hours(4);
     let changed = desk
         .change_validity(
-            &id,
+            id.as_str(),
             &Validity {
-                valid_from: created.invite.valid_from,
+                valid_from: created.invite.times.valid_from,
                 valid_to: later,
             },
         )
         .unwrap();
-    assert_eq!(changed.valid_to.timestamp(), later.timestamp());
+    assert_eq!(changed.times.valid_to.timestamp(), later.timestamp());
 
     let page = desk.changes(&Since::default()).unwrap();
     assert!(

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{DomainError, Portal, PortalKind};
+use crate::{Building, DomainError, Id, Location, Portal, PortalKind, Tenant, User};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -42,24 +42,24 @@ impl Role {
 /// location's tenant, so tenant-wide questions can be answered without another look-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
-    pub user_id: String,
+    pub user_id: Id<User>,
     pub email: String,
     pub role: Role,
-    pub building_id: Option<String>,
-    pub tenant_id: Option<String>,
-    pub location_id: Option<String>,
+    pub building_id: Option<Id<Building>>,
+    pub tenant_id: Option<Id<Tenant>>,
+    pub location_id: Option<Id<Location>>,
 }
 
 /// A portal together with the owners needed to decide access to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PortalScope {
     Building {
-        id: String,
+        id: Id<Building>,
     },
     Location {
-        id: String,
-        tenant_id: String,
-        building_id: String,
+        id: Id<Location>,
+        tenant_id: Id<Tenant>,
+        building_id: Id<Building>,
     },
 }
 
@@ -81,8 +81,8 @@ impl Actor {
         self.role == role
     }
 
-    fn same(a: &Option<String>, b: &str) -> bool {
-        a.as_deref() == Some(b)
+    fn same<T>(a: &Option<Id<T>>, b: &Id<T>) -> bool {
+        a.as_ref() == Some(b)
     }
 
     /// Read the portal's invites, logs, visitor types and change feed; and work its invites
@@ -107,12 +107,12 @@ impl Actor {
         }
     }
 
-    pub fn administers_building(&self, building_id: &str) -> bool {
+    pub fn administers_building(&self, building_id: &Id<Building>) -> bool {
         self.is(Role::PlatformAdmin)
             || (self.is(Role::BuildingAdmin) && Self::same(&self.building_id, building_id))
     }
 
-    pub fn administers_tenant(&self, tenant_id: &str) -> bool {
+    pub fn administers_tenant(&self, tenant_id: &Id<Tenant>) -> bool {
         self.is(Role::PlatformAdmin)
             || (self.is(Role::TenantAdmin) && Self::same(&self.tenant_id, tenant_id))
     }
@@ -134,9 +134,9 @@ impl Actor {
     pub fn may_create_user(
         &self,
         role: Role,
-        building_id: Option<&str>,
-        tenant_id: Option<&str>,
-        location_tenant: Option<&str>,
+        building_id: Option<&Id<Building>>,
+        tenant_id: Option<&Id<Tenant>>,
+        location_tenant: Option<&Id<Tenant>>,
     ) -> bool {
         match (self.role, role) {
             (Role::PlatformAdmin, _) => true,
@@ -209,12 +209,14 @@ mod tests {
     #[test]
     fn user_creation_stays_inside_the_scope() {
         let ba = actor(Role::BuildingAdmin, Some("b1"), None, None);
-        assert!(ba.may_create_user(Role::FrontDesk, Some("b1"), None, None));
-        assert!(!ba.may_create_user(Role::FrontDesk, Some("b2"), None, None));
+        let (b1, b2) = (Id::from("b1"), Id::from("b2"));
+        let (t1, t2) = (Id::from("t1"), Id::from("t2"));
+        assert!(ba.may_create_user(Role::FrontDesk, Some(&b1), None, None));
+        assert!(!ba.may_create_user(Role::FrontDesk, Some(&b2), None, None));
         assert!(!ba.may_create_user(Role::PlatformAdmin, None, None, None));
         let ta = actor(Role::TenantAdmin, None, Some("t1"), None);
-        assert!(ta.may_create_user(Role::FrontDesk, None, None, Some("t1")));
-        assert!(!ta.may_create_user(Role::FrontDesk, None, None, Some("t2")));
-        assert!(!ta.may_create_user(Role::BuildingAdmin, Some("b1"), None, None));
+        assert!(ta.may_create_user(Role::FrontDesk, None, None, Some(&t1)));
+        assert!(!ta.may_create_user(Role::FrontDesk, None, None, Some(&t2)));
+        assert!(!ta.may_create_user(Role::BuildingAdmin, Some(&b1), None, None));
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{DomainError, Invite, Timestamp};
+use crate::{Building, DomainError, Id, Invite, Timestamp};
 
 /// The product document's prompt, shown word for word when card sync is off.
 pub const CARD_SYNC_BLOCKED_PROMPT: &str = "Card sync blocked. This keycard cannot be synced from the Building Portal because the card sync setting is currently turned off. Contact your system administrator to enable this setting. Would you like to assign this keycard locally instead?";
@@ -41,9 +41,9 @@ impl CardStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Card {
-    pub id: String,
-    pub invite_id: String,
-    pub building_id: String,
+    pub id: Id<Card>,
+    pub invite_id: Id<Invite>,
+    pub building_id: Id<Building>,
     pub number: String,
     pub format: String,
     pub status: CardStatus,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::photo::{self, PhotoFormat};
 use crate::validate::{optional_text, required_text};
-use crate::{DomainError, PortalKind, QuestionKind, VisitorType};
+use crate::{DomainError, PortalKind, Question, QuestionKind, VisitorType};
 
 /// Photos larger than this are refused (a phone's camera JPEG is well below it).
 pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
@@ -18,14 +18,12 @@ pub const MAX_ANSWER_CHARS: usize = 1000;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FlowQuestion {
-    /// `building.q1`, `location.q2`: unique across both portals.
-    pub key: String,
+    /// The side whose visitor type asks it.
     pub portal: PortalKind,
-    pub label: String,
-    pub kind: QuestionKind,
-    pub required: bool,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub options: Vec<String>,
+    /// The question as that visitor type asks it, its key prefixed with the side
+    /// (`building.q1`, `location.q2`) so that it is unique across both portals.
+    #[serde(flatten)]
+    pub question: Question,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,12 +61,11 @@ pub fn merge(building: Option<&VisitorType>, location: Option<&VisitorType>) -> 
         let Some(vt) = vt else { continue };
         flow.questions
             .extend(vt.questions.iter().map(|q| FlowQuestion {
-                key: format!("{}.{}", portal.as_str(), q.key),
                 portal,
-                label: q.label.clone(),
-                kind: q.kind,
-                required: q.required,
-                options: q.options.clone(),
+                question: Question {
+                    key: format!("{}.{}", portal.as_str(), q.key),
+                    ..q.clone()
+                },
             }));
         flow.photo_required |= vt.requires_photo;
         if let (true, Some(text)) = (vt.requires_nda, &vt.nda_text) {
@@ -113,7 +110,7 @@ pub fn check_submission(
 ) -> Result<(Vec<GivenAnswer>, Option<String>), DomainError> {
     if let Some(unknown) = answers
         .keys()
-        .find(|k| !flow.questions.iter().any(|q| &q.key == *k))
+        .find(|k| !flow.questions.iter().any(|q| &q.question.key == *k))
     {
         return Err(DomainError::invalid(
             "unknown_question",
@@ -121,7 +118,11 @@ pub fn check_submission(
         ));
     }
     let mut given = Vec::new();
-    for q in &flow.questions {
+    for FlowQuestion {
+        portal,
+        question: q,
+    } in &flow.questions
+    {
         let value = match (answers.get(&q.key), q.kind) {
             (None, _) => None,
             (Some(Answer::Text(t)), _) if t.trim().is_empty() => None,
@@ -156,7 +157,7 @@ pub fn check_submission(
         match value {
             Some(value) => given.push(GivenAnswer {
                 key: q.key.clone(),
-                portal: q.portal,
+                portal: *portal,
                 label: q.label.clone(),
                 value,
             }),
@@ -292,7 +293,11 @@ mod tests {
             ],
         );
         let f = merge(Some(&b), Some(&l));
-        let keys: Vec<&str> = f.questions.iter().map(|q| q.key.as_str()).collect();
+        let keys: Vec<&str> = f
+            .questions
+            .iter()
+            .map(|q| q.question.key.as_str())
+            .collect();
         assert_eq!(keys, ["building.q1", "location.q1", "location.q2"]);
         assert!(f.photo_required);
         assert_eq!(f.ndas.len(), 2);

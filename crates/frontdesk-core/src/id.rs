@@ -123,6 +123,24 @@ impl<T: ?Sized> PartialEq<&str> for Id<T> {
     }
 }
 
+impl<T: ?Sized> PartialEq<Id<T>> for str {
+    fn eq(&self, other: &Id<T>) -> bool {
+        self == other.value
+    }
+}
+
+impl<T: ?Sized> PartialEq<Id<T>> for &str {
+    fn eq(&self, other: &Id<T>) -> bool {
+        *self == other.value
+    }
+}
+
+impl<T: ?Sized> PartialEq<Id<T>> for String {
+    fn eq(&self, other: &Id<T>) -> bool {
+        *self == other.value
+    }
+}
+
 // Transparent, like `#[serde(transparent)]`: the JSON is the bare string.
 impl<T: ?Sized> Serialize for Id<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -169,6 +187,22 @@ impl<T: ?Sized + 'static> ts_rs::TS for Id<T> {
 impl<T: ?Sized> utoipa::PartialSchema for Id<T> {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         <String as utoipa::PartialSchema>::schema()
+    }
+}
+
+// In SQLite an id is its TEXT, as it is; reading or writing it is the only SQL-facing part, and
+// the stores (the portal's and the desk's cache) turn it on, not the core's other users.
+#[cfg(feature = "rusqlite")]
+impl<T: ?Sized> rusqlite::types::ToSql for Id<T> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::from(self.value.as_str()))
+    }
+}
+
+#[cfg(feature = "rusqlite")]
+impl<T: ?Sized> rusqlite::types::FromSql for Id<T> {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        String::column_result(value).map(Self::new)
     }
 }
 

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Building, DomainError, Id, Location, Profile, Tenant, Timestamp, VisitorType};
+use crate::{Building, DomainError, Id, Location, Profile, Tenant, Timestamp, User, VisitorType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -221,7 +221,7 @@ pub struct Invite {
     pub cancelled_at: Option<Timestamp>,
     pub cancel_reason: Option<String>,
     pub created_at: Timestamp,
-    pub created_by: String,
+    pub created_by: Id<User>,
 }
 
 impl Invite {

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::DomainError;
+use crate::{DomainError, Id, VisitorType};
 
 /// The tenant admin's settings of one location (Tenant Portal → Location Settings).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -14,7 +14,8 @@ pub struct LocationSettings {
     /// The "Sync Building Invitations" card's toggle.
     pub sync_building_invitations: bool,
     /// The location's visitor type that synced building invitations get.
-    pub sync_visitor_type_id: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub sync_visitor_type_id: Option<Id<VisitorType>>,
     /// Whether cards assigned to synced invites are copied to the other side.
     pub card_sync_enabled: bool,
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::validate::{optional_text, required_text};
-use crate::{DomainError, Portal};
+use crate::{DomainError, Id, Portal};
 
 pub const MAX_QUESTIONS: usize = 30;
 pub const MAX_OPTIONS: usize = 30;
@@ -35,7 +35,8 @@ pub struct Question {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VisitorType {
-    pub id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: Id<VisitorType>,
     pub portal: Portal,
     pub name: String,
     pub requires_photo: bool,
@@ -59,7 +60,7 @@ pub struct QuestionDraft {
 
 /// Check an admin's visitor type and give its questions their keys (`q1`, `q2`, …).
 pub fn build(
-    id: String,
+    id: Id<VisitorType>,
     portal: Portal,
     name: &str,
     requires_photo: bool,

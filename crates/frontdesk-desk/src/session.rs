@@ -192,21 +192,21 @@ impl Console {
         let me = portal.me()?;
         let (kind, id, name, building_id) = match (
             me.role,
-            me.building_id,
-            me.location_id,
-            me.tenant_id,
+            me.scope.building_id,
+            me.scope.location_id,
+            me.scope.tenant_id,
         ) {
             (Role::FrontDesk | Role::BuildingAdmin, Some(b), None, _) => {
-                let name = portal.building(&b)?.name;
-                (PortalKind::Building, b.clone(), name, b)
+                let name = portal.building(b.as_str())?.name;
+                (PortalKind::Building, b.to_string(), name, b)
             }
             (Role::FrontDesk, _, Some(l), _) => {
-                let place = portal.location(&l)?;
-                (PortalKind::Location, l, place.name, place.building_id)
+                let place = portal.location(l.as_str())?;
+                (PortalKind::Location, l.into_string(), place.name, place.building_id)
             }
             (Role::TenantAdmin, _, _, Some(t)) => {
                 let first = portal
-                    .tenant_locations(&t)?
+                    .tenant_locations(t.as_str())?
                     .into_iter()
                     .next()
                     .ok_or_else(|| DeskError::Refused {
@@ -214,7 +214,12 @@ impl Console {
                         message: "This tenant has no location yet: an admin adds one first."
                             .into(),
                     })?;
-                (PortalKind::Location, first.id, first.name, first.building_id)
+                (
+                    PortalKind::Location,
+                    first.id.into_string(),
+                    first.name,
+                    first.building_id,
+                )
             }
             _ => {
                 return Err(DeskError::Refused {

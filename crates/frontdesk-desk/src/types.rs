@@ -3,6 +3,7 @@
 //! use from `frontdesk-api`'s `api-types.ts`, and a test fails when the two drift apart.
 
 use frontdesk_api::{InviteStatus, InviteView, Origin, PortalKind, Role, SyncReason};
+use frontdesk_core::{id, Id, Invite};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -16,7 +17,7 @@ pub struct Session {
     pub portal_id: String,
     /// The building's or location's name, for the title bar.
     pub place_name: String,
-    pub building_id: String,
+    pub building_id: Id<id::Building>,
     pub server: String,
     /// The app's own portal (demo data) rather than a shared one.
     pub built_in: bool,
@@ -98,7 +99,7 @@ impl TryFrom<frontdesk_sync::CachedInvite> for InviteRow {
 pub struct CreatedInvite {
     pub invite: InviteView,
     pub synced: bool,
-    pub linked_invite_id: Option<String>,
+    pub linked_invite_id: Option<Id<Invite>>,
     /// Why Reverse Building Sync made no linked copy (empty when it did).
     pub reasons: Vec<SyncReason>,
 }

@@ -80,7 +80,7 @@ fn invitations_on_the_built_in_portal_leave_no_link_secret_in_portal_db() {
     c.create_invite(&invite("Alan Turing", None, Some("+447700900123")))
         .unwrap();
     let id = by_mail.invite.id.clone();
-    c.resend(&id).unwrap();
+    c.resend(id.as_str()).unwrap();
 
     // Read while the portal runs: what is in its WAL counts as much as the file.
     let db = dir.path().join("portal.db");

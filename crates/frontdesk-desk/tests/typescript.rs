@@ -1,20 +1,14 @@
 //! The window's TypeScript types are generated from the Rust types; this fails when the
 //! committed file no longer matches them. `FRONTDESK_WRITE_TYPES=1` rewrites it.
 
-#![allow(clippy::unwrap_used)]
+use frontdesk_testkit::generated::check_generated;
+
 #[test]
 fn generated_typescript_matches_the_rust_types() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../ui/src/generated/desk-types.ts");
-    let want = frontdesk_desk::typescript();
-    if std::env::var_os("FRONTDESK_WRITE_TYPES").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &want).unwrap();
-    }
-    let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        have == want,
-        "{} is out of date with the Rust types: run FRONTDESK_WRITE_TYPES=1 cargo test -p frontdesk-desk --test typescript",
-        path.display()
+    check_generated(
+        "ui/src/generated/desk-types.ts",
+        &frontdesk_desk::typescript(),
+        "FRONTDESK_WRITE_TYPES",
+        "cargo test -p frontdesk-desk --test typescript",
     );
 }

@@ -87,8 +87,8 @@ pub fn render(
 pub fn validity(facts: &BadgeFacts) -> String {
     let tz: Tz = facts.timezone.parse().unwrap_or(Tz::UTC);
     let (from, to) = (
-        facts.invite.valid_from.with_timezone(&tz),
-        facts.invite.valid_to.with_timezone(&tz),
+        facts.invite.times.valid_from.with_timezone(&tz),
+        facts.invite.times.valid_to.with_timezone(&tz),
     );
     if from.date_naive() == to.date_naive() {
         format!(

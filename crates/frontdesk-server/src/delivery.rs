@@ -166,7 +166,7 @@ impl Transports {
             .ok_or_else(|| anyhow!("no SMTP transport"))?;
         let link = self.link(n);
         let text = n.body.replace(LINK_PLACEHOLDER, &link);
-        let qr = qr_png(&n.invite_id)?;
+        let qr = qr_png(n.invite_id.as_str())?;
         let html = html_body(&text, &link);
         let message = Message::builder()
             .from(self.from.clone())
@@ -198,7 +198,7 @@ impl Transports {
             .as_deref()
             .ok_or_else(|| anyhow!("no SMS gateway"))?;
         let text = format!("{}. Register before you come: {}", n.subject, self.link(n));
-        let mut req = self.http.post(url).header("Idempotency-Key", &n.id).json(
+        let mut req = self.http.post(url).header("Idempotency-Key", n.id.as_str()).json(
             &json!({"to": n.recipient, "from": self.cfg.sms_from, "text": text, "reference": n.id}),
         );
         if let Some(token) = &self.cfg.sms_token {

@@ -3,17 +3,16 @@
 
 use chrono::{Duration, Timelike};
 use frontdesk_core::visitor_type::QuestionDraft;
-use frontdesk_core::{Actor, Id, LocationSettings, Portal, QuestionKind, Role, Timestamp};
+use frontdesk_core::{
+    id, Actor, Id, LocationSettings, Portal, QuestionKind, Role, Timestamp, VisitorType,
+};
 use frontdesk_store::actions::{
-    self, By, NewInvite, NewUser, NewVisitorType, VisitAction, VisitorInput,
+    self, By, NewInvite, NewUser, NewVisitorType, UserScope, VisitAction, VisitorInput,
 };
 use frontdesk_store::{Result, Store, StoreError, Tx};
 use rand::Rng;
 
 use crate::auth::hash_password;
-
-/// A demo user's role with its building, tenant and location.
-type UserScope<'a> = (Role, Option<&'a str>, Option<&'a str>, Option<&'a str>);
 
 pub const DEMO_BUILDING: &str = "Harbour Tower";
 
@@ -122,14 +121,15 @@ fn build(tx: &mut dyn Tx, by: By<'_>, logins: &[DemoLogin], hashes: &[String]) -
         },
     )?;
 
-    let mut tenant = |name: &str, loc: &str, linked: bool| -> Result<(String, String)> {
-        let t = actions::create_tenant(tx, by, name)?;
-        let l = actions::create_location(tx, by, &t.id, loc, &b.id)?;
-        if linked {
-            actions::link_tenant(tx, by, &b.id, &t.id)?;
-        }
-        Ok((t.id, l.id))
-    };
+    let mut tenant =
+        |name: &str, loc: &str, linked: bool| -> Result<(Id<id::Tenant>, Id<id::Location>)> {
+            let t = actions::create_tenant(tx, by, name)?;
+            let l = actions::create_location(tx, by, &t.id, loc, &b.id)?;
+            if linked {
+                actions::link_tenant(tx, by, &b.id, &t.id)?;
+            }
+            Ok((t.id, l.id))
+        };
     let (acme, acme_loc) = tenant("Acme Robotics", "Acme Robotics, floor 12", true)?;
     let (bluefin, bluefin_loc) = tenant("Blue Fin Legal", "Blue Fin Legal, floor 7", true)?;
     let (cobalt, cobalt_loc) = tenant("Cobalt Labs", "Cobalt Labs, floor 3", false)?;
@@ -162,16 +162,28 @@ fn build(tx: &mut dyn Tx, by: By<'_>, logins: &[DemoLogin], hashes: &[String]) -
         },
     )?;
 
-    let scopes: [UserScope<'_>; 7] = [
-        (Role::PlatformAdmin, None, None, None),
-        (Role::BuildingAdmin, Some(&b.id), None, None),
-        (Role::FrontDesk, Some(&b.id), None, None),
-        (Role::TenantAdmin, None, Some(&acme), None),
-        (Role::FrontDesk, None, None, Some(&acme_loc)),
-        (Role::TenantAdmin, None, Some(&bluefin), None),
-        (Role::TenantAdmin, None, Some(&cobalt), None),
+    let at_building = |id: &Id<id::Building>| UserScope {
+        building_id: Some(id.clone()),
+        ..UserScope::default()
+    };
+    let of_tenant = |id: &Id<id::Tenant>| UserScope {
+        tenant_id: Some(id.clone()),
+        ..UserScope::default()
+    };
+    let at_location = |id: &Id<id::Location>| UserScope {
+        location_id: Some(id.clone()),
+        ..UserScope::default()
+    };
+    let scopes: [(Role, UserScope); 7] = [
+        (Role::PlatformAdmin, UserScope::default()),
+        (Role::BuildingAdmin, at_building(&b.id)),
+        (Role::FrontDesk, at_building(&b.id)),
+        (Role::TenantAdmin, of_tenant(&acme)),
+        (Role::FrontDesk, at_location(&acme_loc)),
+        (Role::TenantAdmin, of_tenant(&bluefin)),
+        (Role::TenantAdmin, of_tenant(&cobalt)),
     ];
-    for ((login, hash), (role, bid, tid, lid)) in logins.iter().zip(hashes).zip(scopes) {
+    for ((login, hash), (role, scope)) in logins.iter().zip(hashes).zip(scopes) {
         if tx.user_by_email(&login.email)?.is_some() {
             continue;
         }
@@ -183,9 +195,7 @@ fn build(tx: &mut dyn Tx, by: By<'_>, logins: &[DemoLogin], hashes: &[String]) -
                 email: login.email.clone(),
                 password: login.password.clone(),
                 role,
-                building_id: bid.map(Into::into),
-                tenant_id: tid.map(Into::into),
-                location_id: lid.map(Into::into),
+                scope,
             },
             move |_| Ok(h),
         )?;
@@ -203,25 +213,28 @@ fn build(tx: &mut dyn Tx, by: By<'_>, logins: &[DemoLogin], hashes: &[String]) -
     } else {
         nine
     };
-    let invite =
-        |location: &str, host: &str, name: &str, company: &str, vt: Option<&str>| NewInvite {
-            location_id: Some(location.into()),
-            host_name: host.into(),
-            visitor: VisitorInput {
-                name: name.into(),
-                email: Some(format!(
-                    "{}@example.com",
-                    name.to_lowercase().replace(' ', ".")
-                )),
-                mobile: None,
-                company: Some(company.into()),
-            },
-            visitor_type_id: vt.map(Into::into),
-            valid_from: start,
-            valid_to: start + Duration::hours(9),
-            notify: true,
-        };
-    let bt = Some(building_type.id.as_str());
+    let invite = |location: &Id<id::Location>,
+                  host: &str,
+                  name: &str,
+                  company: &str,
+                  vt: Option<&Id<VisitorType>>| NewInvite {
+        location_id: Some(location.clone()),
+        host_name: host.into(),
+        visitor: VisitorInput {
+            name: name.into(),
+            email: Some(format!(
+                "{}@example.com",
+                name.to_lowercase().replace(' ', ".")
+            )),
+            mobile: None,
+            company: Some(company.into()),
+        },
+        visitor_type_id: vt.cloned(),
+        valid_from: start,
+        valid_to: start + Duration::hours(9),
+        notify: true,
+    };
+    let bt = Some(&building_type.id);
     let synced = actions::create_invite(
         tx,
         by,
@@ -234,13 +247,7 @@ fn build(tx: &mut dyn Tx, by: By<'_>, logins: &[DemoLogin], hashes: &[String]) -
             bt,
         ),
     )?;
-    actions::transition(
-        tx,
-        by,
-        &Id::from(synced.invite.id.as_str()),
-        VisitAction::CheckIn,
-        None,
-    )?;
+    actions::transition(tx, by, &synced.invite.id, VisitAction::CheckIn, None)?;
     // Two more building invites, for the tenants whose syncing is off or unlinked.
     for (location, host, name, company) in [
         (
@@ -265,13 +272,7 @@ fn build(tx: &mut dyn Tx, by: By<'_>, logins: &[DemoLogin], hashes: &[String]) -
             Some(&acme_type.id),
         ),
     )?;
-    actions::transition(
-        tx,
-        by,
-        &Id::from(tenant_made.invite.id.as_str()),
-        VisitAction::Arrive,
-        None,
-    )?;
+    actions::transition(tx, by, &tenant_made.invite.id, VisitAction::Arrive, None)?;
     actions::create_invite(
         tx,
         by,
@@ -296,7 +297,7 @@ pub fn registration_links(store: &dyn Store, public_url: &str) -> Result<Vec<(St
         .filter(|n| n.state != frontdesk_api::NotificationState::Sent)
         .filter(|n| {
             store
-                .read(|tx| tx.invite(&Id::from(n.invite_id.as_str())))
+                .read(|tx| tx.invite(&n.invite_id))
                 .ok()
                 .flatten()
                 .is_some_and(|i| i.status == frontdesk_core::InviteStatus::Invited)

@@ -214,7 +214,7 @@ fn sigkill_mid_load_loses_no_acknowledged_write_and_leaves_no_half_pair() {
     );
     for e in &logs {
         let copy = store
-            .read(|tx| tx.invite(&Id::from(e.linked_invite_id.clone().unwrap())))
+            .read(|tx| tx.invite(e.linked_invite_id.as_ref().unwrap()))
             .unwrap()
             .unwrap();
         assert_eq!(

@@ -2,21 +2,16 @@
 //! readers and tools, and this fails when the two differ. `UPDATE_OPENAPI=1` rewrites the copy.
 #![allow(clippy::unwrap_used)]
 
+use frontdesk_testkit::generated::check_generated;
 use frontdesk_testkit::portal::Server;
 
 #[test]
 fn the_checked_in_document_matches_the_code() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
-    let want = frontdesk_server::openapi::document_json();
-    if std::env::var_os("UPDATE_OPENAPI").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, want).unwrap();
-    }
-    let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        have == want,
-        "{} is out of date with the code: run UPDATE_OPENAPI=1 cargo test -p frontdesk-server --test openapi",
-        path.display()
+    check_generated(
+        "docs/openapi.json",
+        frontdesk_server::openapi::document_json(),
+        "UPDATE_OPENAPI",
+        "cargo test -p frontdesk-server --test openapi",
     );
 }
 

@@ -2,7 +2,7 @@
 //! their own password. Who may act on whom is the same rule as who may create that user.
 
 use frontdesk_core::access::require;
-use frontdesk_core::{validate, DomainError};
+use frontdesk_core::{id, validate, DomainError, Id};
 
 use crate::actions::By;
 use crate::{Result, Tx, UserRecord};
@@ -10,24 +10,24 @@ pub use frontdesk_api::AccountState;
 
 /// The user `id`, if the caller administers them. Users outside the caller's scope are not
 /// found, so ids reveal nothing.
-fn managed_user(tx: &dyn Tx, by: By<'_>, id: &str) -> Result<UserRecord> {
+fn managed_user(tx: &dyn Tx, by: By<'_>, id: &Id<id::User>) -> Result<UserRecord> {
     let u = tx.user(id)?.ok_or(DomainError::NotFound("user"))?;
-    let location_tenant = match u.location_id.as_deref() {
+    let location_tenant = match &u.location_id {
         Some(l) => tx.location(l)?.map(|l| l.tenant_id),
         None => None,
     };
     let allowed = by.actor.may_create_user(
         u.role,
-        u.building_id.as_deref(),
-        u.tenant_id.as_deref(),
-        location_tenant.as_deref(),
+        u.building_id.as_ref(),
+        u.tenant_id.as_ref(),
+        location_tenant.as_ref(),
     );
     require(allowed, false, "user")?;
     Ok(u)
 }
 
 /// Disable a user: no sign-in, and every session ends now (their open streams close).
-pub fn disable_user(tx: &mut dyn Tx, by: By<'_>, id: &str) -> Result<AccountState> {
+pub fn disable_user(tx: &mut dyn Tx, by: By<'_>, id: &Id<id::User>) -> Result<AccountState> {
     let u = managed_user(tx, by, id)?;
     if u.id == by.actor.user_id {
         return Err(DomainError::invalid(
@@ -48,7 +48,7 @@ pub fn disable_user(tx: &mut dyn Tx, by: By<'_>, id: &str) -> Result<AccountStat
     })
 }
 
-pub fn enable_user(tx: &mut dyn Tx, by: By<'_>, id: &str) -> Result<AccountState> {
+pub fn enable_user(tx: &mut dyn Tx, by: By<'_>, id: &Id<id::User>) -> Result<AccountState> {
     let u = managed_user(tx, by, id)?;
     tx.set_user_disabled(&u.id, None)?;
     Ok(AccountState {
@@ -60,7 +60,7 @@ pub fn enable_user(tx: &mut dyn Tx, by: By<'_>, id: &str) -> Result<AccountState
 }
 
 /// End every session of a user (a lost phone, a leaked token); they can sign in again.
-pub fn end_sessions(tx: &mut dyn Tx, by: By<'_>, id: &str) -> Result<AccountState> {
+pub fn end_sessions(tx: &mut dyn Tx, by: By<'_>, id: &Id<id::User>) -> Result<AccountState> {
     let u = managed_user(tx, by, id)?;
     let ended = tx.delete_sessions_of(&u.id, None)?;
     Ok(AccountState {

@@ -1,6 +1,6 @@
 //! Applying a desk's queued changes exactly once.
 
-use frontdesk_core::{Actor, DomainError, Id, Timestamp};
+use frontdesk_core::{Actor, DomainError, Timestamp};
 
 use crate::actions::{self, By, ClientMutation};
 use crate::{MutationOutcome, Result, Store, StoreError};
@@ -21,13 +21,7 @@ pub fn apply(
         }
         let at = actions::mutation_time(m, now)?;
         let by = By { actor, now: at };
-        actions::transition(
-            tx,
-            by,
-            &Id::from(m.invite_id.as_str()),
-            m.action,
-            m.reason.clone(),
-        )?;
+        actions::transition(tx, by, &m.invite_id, m.action, m.reason.clone())?;
         let outcome = MutationOutcome {
             id: m.id.clone(),
             invite_id: m.invite_id.clone(),
@@ -44,9 +38,7 @@ pub fn apply(
         Err(other) => return Err(other),
     };
     let invite = store
-        .read(|tx| {
-            actions::invite(tx, By { actor, now }, &Id::from(m.invite_id.as_str())).map(Some)
-        })
+        .read(|tx| actions::invite(tx, By { actor, now }, &m.invite_id).map(Some))
         .or_else(|e| match e {
             StoreError::Domain(_) => Ok(None),
             other => Err(other),

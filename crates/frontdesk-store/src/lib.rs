@@ -68,13 +68,13 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRecord {
-    pub id: String,
+    pub id: Id<id::User>,
     pub email: String,
     pub password_hash: String,
     pub role: Role,
-    pub building_id: Option<String>,
-    pub tenant_id: Option<String>,
-    pub location_id: Option<String>,
+    pub building_id: Option<Id<id::Building>>,
+    pub tenant_id: Option<Id<id::Tenant>>,
+    pub location_id: Option<Id<id::Location>>,
     pub created_at: Timestamp,
     /// Set while an admin has disabled the user: no sign-in, no session.
     pub disabled_at: Option<Timestamp>,
@@ -93,7 +93,7 @@ pub struct SessionRecord {
 /// A registration link (only the hash of its secret is stored).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Registration {
-    pub invite_id: String,
+    pub invite_id: Id<Invite>,
     pub created_at: Timestamp,
     pub revoked_at: Option<Timestamp>,
     pub used_at: Option<Timestamp>,
@@ -107,21 +107,26 @@ pub trait Tx: AccountRows + PlaceRows + VisitRows + RegistrationRows + SyncRows 
 /// Users and their sessions.
 pub trait AccountRows {
     fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>>;
-    fn user(&self, id: &str) -> Result<Option<UserRecord>>;
+    fn user(&self, id: &Id<id::User>) -> Result<Option<UserRecord>>;
     fn insert_user(&mut self, user: &UserRecord) -> Result<()>;
     /// Also ends the user's sessions, all but `keep` (the session that changed the password).
-    fn set_password_hash(&mut self, user_id: &str, hash: &str, keep: Option<&[u8]>) -> Result<()>;
-    fn set_user_disabled(&mut self, user_id: &str, at: Option<Timestamp>) -> Result<()>;
+    fn set_password_hash(
+        &mut self,
+        user_id: &Id<id::User>,
+        hash: &str,
+        keep: Option<&[u8]>,
+    ) -> Result<()>;
+    fn set_user_disabled(&mut self, user_id: &Id<id::User>, at: Option<Timestamp>) -> Result<()>;
     fn session(&self, token_hash: &[u8]) -> Result<Option<SessionRecord>>;
     fn touch_session(&mut self, token_hash: &[u8], now: Timestamp) -> Result<()>;
     /// Ends every session of the user except `keep`; returns how many ended.
-    fn delete_sessions_of(&mut self, user_id: &str, keep: Option<&[u8]>) -> Result<usize>;
+    fn delete_sessions_of(&mut self, user_id: &Id<id::User>, keep: Option<&[u8]>) -> Result<usize>;
     /// Deletes sessions past their absolute end or not used since `idle_since`.
     fn purge_sessions(&mut self, now: Timestamp, idle_since: Timestamp) -> Result<usize>;
     fn insert_session(
         &mut self,
         token_hash: &[u8],
-        user_id: &str,
+        user_id: &Id<id::User>,
         now: Timestamp,
         expires: Timestamp,
     ) -> Result<()>;
@@ -130,26 +135,31 @@ pub trait AccountRows {
 
 /// Buildings, tenants and their links, locations with their settings, visitor types.
 pub trait PlaceRows {
-    fn building(&self, id: &str) -> Result<Option<Building>>;
+    fn building(&self, id: &Id<id::Building>) -> Result<Option<Building>>;
     fn building_by_name(&self, name: &str) -> Result<Option<Building>>;
     fn insert_building(&mut self, b: &Building) -> Result<()>;
-    fn tenant(&self, id: &str) -> Result<Option<Tenant>>;
+    fn tenant(&self, id: &Id<id::Tenant>) -> Result<Option<Tenant>>;
     fn insert_tenant(&mut self, t: &Tenant) -> Result<()>;
-    fn location(&self, id: &str) -> Result<Option<Location>>;
-    fn locations_of_tenant(&self, tenant_id: &str) -> Result<Vec<Location>>;
-    fn locations_in_building(&self, building_id: &str) -> Result<Vec<Location>>;
+    fn location(&self, id: &Id<id::Location>) -> Result<Option<Location>>;
+    fn locations_of_tenant(&self, tenant_id: &Id<id::Tenant>) -> Result<Vec<Location>>;
+    fn locations_in_building(&self, building_id: &Id<id::Building>) -> Result<Vec<Location>>;
     fn insert_location(&mut self, l: &Location) -> Result<()>;
-    fn save_location_settings(&mut self, id: &str, s: &LocationSettings) -> Result<()>;
-    fn tenant_link_active(&self, building_id: &str, tenant_id: &str) -> Result<bool>;
-    fn tenant_links(&self, building_id: &str) -> Result<Vec<(String, bool)>>;
+    fn save_location_settings(&mut self, id: &Id<id::Location>, s: &LocationSettings)
+        -> Result<()>;
+    fn tenant_link_active(
+        &self,
+        building_id: &Id<id::Building>,
+        tenant_id: &Id<id::Tenant>,
+    ) -> Result<bool>;
+    fn tenant_links(&self, building_id: &Id<id::Building>) -> Result<Vec<(Id<id::Tenant>, bool)>>;
     fn set_tenant_link(
         &mut self,
-        building_id: &str,
-        tenant_id: &str,
+        building_id: &Id<id::Building>,
+        tenant_id: &Id<id::Tenant>,
         active: bool,
         now: Timestamp,
     ) -> Result<()>;
-    fn visitor_type(&self, id: &str) -> Result<Option<VisitorType>>;
+    fn visitor_type(&self, id: &Id<VisitorType>) -> Result<Option<VisitorType>>;
     fn visitor_types(&self, portal: &Portal) -> Result<Vec<VisitorType>>;
     fn insert_visitor_type(&mut self, v: &VisitorType, now: Timestamp) -> Result<()>;
 }
@@ -170,7 +180,7 @@ pub trait VisitRows {
         building_id: &Id<id::Building>,
         number: &str,
         format: &str,
-    ) -> Result<Vec<String>>;
+    ) -> Result<Vec<Id<Invite>>>;
     fn insert_card(&mut self, c: &Card) -> Result<()>;
     fn update_card(&mut self, c: &Card) -> Result<()>;
 
@@ -219,7 +229,7 @@ pub trait SyncRows {
     fn record_mutation(
         &mut self,
         m: &MutationOutcome,
-        user_id: &str,
+        user_id: &Id<id::User>,
         action: &str,
         at: Timestamp,
         now: Timestamp,
@@ -250,6 +260,6 @@ pub fn secret_hash(secret: &str) -> Vec<u8> {
 }
 
 /// Ids are UUIDv7: sortable by creation time, and can be made on a desk that is offline.
-pub fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
+pub fn new_id<T: ?Sized>() -> Id<T> {
+    Id::new(uuid::Uuid::now_v7().to_string())
 }

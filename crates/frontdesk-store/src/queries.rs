@@ -2,10 +2,10 @@
 //! Origin filter, the Visitor Summary widget, CSV export, the Global Overview activity report,
 //! the change feed and the notification list; and which portals a caller may see.
 
-use frontdesk_core::{Actor, InviteStatus, Origin, Portal, Role, Timestamp};
+use frontdesk_core::{Actor, Id, InviteStatus, Origin, Portal, Role, Timestamp, VisitorType};
 
 use crate::{Result, Tx};
-pub use frontdesk_api::{Change, LogEntry, ReportRow, Summary};
+pub use frontdesk_api::{Change, LogEntry, ReportRow, Summary, VisitTimes};
 
 /// The filters of the visitor logs, the summary widget and the export.
 #[derive(Debug, Clone, Default)]
@@ -19,27 +19,22 @@ pub struct LogFilter {
     /// Text search over visitor name, email, company and host.
     pub q: Option<String>,
     pub host: Option<String>,
-    pub visitor_type_id: Option<String>,
+    pub visitor_type_id: Option<Id<VisitorType>>,
 }
 
 /// A log row: the invite as a person sees it at `now`.
 pub(crate) fn entry(i: frontdesk_core::Invite, now: Timestamp) -> LogEntry {
     LogEntry {
+        times: VisitTimes::from(&i),
         status: i.status_at(now),
         origin_label: i.origin.label().into(),
-        id: i.id.into(),
+        id: i.id,
         origin: i.origin,
         visitor: i.visitor,
         host_name: i.host_name,
-        visitor_type_id: i.visitor_type_id.map(String::from),
-        location_id: i.location_id.into(),
-        linked_invite_id: i.linked_invite_id.map(String::from),
-        valid_from: i.valid_from,
-        valid_to: i.valid_to,
-        checked_in_at: i.checked_in_at,
-        arrived_at: i.arrived_at,
-        checked_out_at: i.checked_out_at,
-        cancelled_at: i.cancelled_at,
+        visitor_type_id: i.visitor_type_id,
+        location_id: i.location_id,
+        linked_invite_id: i.linked_invite_id,
     }
 }
 
@@ -62,7 +57,7 @@ pub fn visibility(tx: &dyn Tx, actor: &Actor) -> Result<Visibility> {
                 .map(Portal::building)
                 .collect(),
         ),
-        Role::TenantAdmin => Visibility::Portals(match actor.tenant_id.as_deref() {
+        Role::TenantAdmin => Visibility::Portals(match &actor.tenant_id {
             Some(t) => tx
                 .locations_of_tenant(t)?
                 .into_iter()

@@ -3,7 +3,8 @@
 
 use frontdesk_core::flow::{self, check_submission, Flow};
 use frontdesk_core::{
-    validate, Actor, DomainError, Id, Invite, InviteStatus, PortalKind, Role, Timestamp, Visitor,
+    id, validate, Actor, DomainError, Id, Invite, InviteStatus, PortalKind, Role, Timestamp,
+    Visitor, VisitorType,
 };
 use serde_json::json;
 
@@ -39,7 +40,7 @@ fn resolve(tx: &dyn Tx, token: &str, now: Timestamp) -> Result<(Sides, Flow)> {
         .into());
     }
     let primary = tx
-        .invite(&Id::from(reg.invite_id.as_str()))?
+        .invite(&reg.invite_id)?
         .ok_or(DomainError::NotFound("registration link"))?;
     let other = match &primary.linked_invite_id {
         Some(id) => tx.invite(id)?,
@@ -74,7 +75,7 @@ fn resolve(tx: &dyn Tx, token: &str, now: Timestamp) -> Result<(Sides, Flow)> {
     let sides = Sides { primary, other };
     let vt = |kind| -> Result<_> {
         match sides.side(kind).and_then(|i| i.visitor_type_id.as_ref()) {
-            Some(id) => tx.visitor_type(id.as_str()),
+            Some(id) => tx.visitor_type(id),
             None => Ok(None),
         }
     };
@@ -89,15 +90,15 @@ pub fn open(tx: &dyn Tx, token: &str, now: Timestamp) -> Result<RegistrationView
     let (sides, flow) = resolve(tx, token, now)?;
     let p = &sides.primary;
     let building_name = tx
-        .building(p.building_id.as_str())?
+        .building(&p.building_id)?
         .map(|b| b.name)
         .unwrap_or_default();
     let location_name = tx
-        .location(p.location_id.as_str())?
+        .location(&p.location_id)?
         .map(|l| l.name)
         .unwrap_or_default();
     Ok(RegistrationView {
-        invite_id: p.id.to_string(),
+        invite_id: p.id.clone(),
         status: p.status_at(now),
         visitor: VisitorFields {
             name: p.visitor.name.clone(),
@@ -140,7 +141,7 @@ pub fn submit(tx: &mut dyn Tx, token: &str, now: Timestamp, sub: Submission) -> 
 
     let (mut a, mut b) = (sides.primary.clone(), sides.other.clone());
     let visitor_actor = Actor {
-        user_id: format!("visitor:{}", a.id),
+        user_id: Id::new(format!("visitor:{}", a.id)),
         email: visitor
             .email
             .clone()
@@ -191,7 +192,7 @@ pub fn submit(tx: &mut dyn Tx, token: &str, now: Timestamp, sub: Submission) -> 
         json!({"via": "registration", "photo": photo.is_some(), "ndas": flow.ndas.len()}),
     )?;
     Ok(Submitted {
-        invite_id: a.id.into(),
+        invite_id: a.id,
         status: a.status,
         checked_in_at: a.checked_in_at,
     })
@@ -221,10 +222,10 @@ fn hex_sha256(text: &str) -> String {
 
 pub fn record(tx: &dyn Tx, by: By<'_>, invite_id: &Id<Invite>) -> Result<RegistrationRecord> {
     let view = actions::invite(tx, by, invite_id)?;
-    let photo_key: Id<Invite> = if view.primary {
-        Id::from(view.id.as_str())
+    let photo_key = if view.primary {
+        view.id
     } else {
-        Id::from(view.linked_invite_id.as_deref().unwrap_or(&view.id))
+        view.linked_invite_id.unwrap_or(view.id)
     };
     Ok(RegistrationRecord {
         answers: tx.answers(invite_id)?,
@@ -236,10 +237,10 @@ pub fn record(tx: &dyn Tx, by: By<'_>, invite_id: &Id<Invite>) -> Result<Registr
 /// The visit's photo, for those who work either side of it.
 pub fn photo(tx: &dyn Tx, by: By<'_>, invite_id: &Id<Invite>) -> Result<(String, Vec<u8>)> {
     let view = actions::invite(tx, by, invite_id)?;
-    let key: Id<Invite> = if view.primary {
-        Id::from(view.id)
+    let key = if view.primary {
+        view.id
     } else {
-        Id::from(view.linked_invite_id.unwrap_or(view.id))
+        view.linked_invite_id.unwrap_or(view.id)
     };
     Ok(tx.photo(&key)?.ok_or(DomainError::NotFound("photo"))?)
 }
@@ -248,8 +249,8 @@ pub fn photo(tx: &dyn Tx, by: By<'_>, invite_id: &Id<Invite>) -> Result<(String,
 pub fn preview(
     tx: &dyn Tx,
     by: By<'_>,
-    location_id: &str,
-    building_visitor_type_id: Option<&str>,
+    location_id: &Id<id::Location>,
+    building_visitor_type_id: Option<&Id<VisitorType>>,
 ) -> Result<Flow> {
     let location = tx
         .location(location_id)?
@@ -272,7 +273,7 @@ pub fn preview(
         ),
         None => None,
     };
-    let location_type = match location.settings.sync_visitor_type_id.as_deref() {
+    let location_type = match &location.settings.sync_visitor_type_id {
         Some(id) => tx.visitor_type(id)?,
         None => None,
     };

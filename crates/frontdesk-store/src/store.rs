@@ -2,7 +2,7 @@
 //! service holds it as `Arc<dyn Store>`, so each part is object-safe: a transaction's body is
 //! passed as `&mut dyn FnMut`, and `write`/`read` on `dyn Store` give it back its result.
 
-use frontdesk_core::{Origin, Portal, Timestamp};
+use frontdesk_core::{id, Id, Origin, Portal, Timestamp};
 
 use crate::health::Health;
 use crate::queries::{Change, LogEntry, LogFilter, ReportRow, Summary, Visibility};
@@ -76,13 +76,18 @@ pub trait Outbox {
     fn due_notifications(&self, now: Timestamp, limit: usize) -> Result<Vec<Notification>>;
 
     /// Delivered: the link's secret is no longer needed and is dropped.
-    fn mark_sent(&self, id: &str, at: Timestamp) -> Result<()>;
+    fn mark_sent(&self, id: &Id<id::Notification>, at: Timestamp) -> Result<()>;
 
     /// A failed attempt: try again at `next`, or give up (`state = failed`) when `next` is None.
-    fn mark_attempt_failed(&self, id: &str, error: &str, next: Option<Timestamp>) -> Result<()>;
+    fn mark_attempt_failed(
+        &self,
+        id: &Id<id::Notification>,
+        error: &str,
+        next: Option<Timestamp>,
+    ) -> Result<()>;
 
     /// No transport is configured for the message's channel: keep it, visible to admins.
-    fn mark_held(&self, id: &str, why: &str) -> Result<()>;
+    fn mark_held(&self, id: &Id<id::Notification>, why: &str) -> Result<()>;
 
     /// A transport for `channel` now exists: messages held for it go out after all (those that
     /// still have their link).

@@ -3,7 +3,7 @@
 
 use frontdesk_core::{Invite, Timestamp};
 
-pub use frontdesk_api::{CardView, InviteView};
+pub use frontdesk_api::{CardView, InviteView, VisitTimes};
 
 use crate::{Result, Tx};
 
@@ -19,25 +19,20 @@ impl LoadView for InviteView {
         let profile = tx.profile(&i.profile_id)?;
         Ok(Self {
             status: i.status_at(now),
-            id: i.id.into(),
+            times: VisitTimes::from(&i),
+            id: i.id,
             portal: i.portal,
             origin: i.origin,
             primary: i.primary,
-            linked_invite_id: i.linked_invite_id.map(String::from),
+            linked_invite_id: i.linked_invite_id,
             visitor: i.visitor,
-            profile_id: i.profile_id.into(),
+            profile_id: i.profile_id,
             profile,
             host_name: i.host_name,
-            visitor_type_id: i.visitor_type_id.map(String::from),
-            building_id: i.building_id.into(),
-            location_id: i.location_id.into(),
-            tenant_id: i.tenant_id.into(),
-            valid_from: i.valid_from,
-            valid_to: i.valid_to,
-            checked_in_at: i.checked_in_at,
-            arrived_at: i.arrived_at,
-            checked_out_at: i.checked_out_at,
-            cancelled_at: i.cancelled_at,
+            visitor_type_id: i.visitor_type_id,
+            building_id: i.building_id,
+            location_id: i.location_id,
+            tenant_id: i.tenant_id,
             cancel_reason: i.cancel_reason,
             created_at: i.created_at,
             card,

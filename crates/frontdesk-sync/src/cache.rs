@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use frontdesk_api::{Applied, ClientMutation, InviteView};
-use frontdesk_core::{Invite, InviteStatus, Timestamp};
+use frontdesk_core::{Id, Invite, InviteStatus, Timestamp};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -88,33 +88,33 @@ pub(crate) struct Cache {
 fn to_invite(data: &Value) -> Result<Invite> {
     let v: InviteView = serde_json::from_value(data.clone())?;
     Ok(Invite {
-        id: v.id.into(),
+        id: v.id,
         portal: v.portal,
-        building_id: v.building_id.into(),
-        location_id: v.location_id.into(),
-        tenant_id: v.tenant_id.into(),
+        building_id: v.building_id,
+        location_id: v.location_id,
+        tenant_id: v.tenant_id,
         origin: v.origin,
         primary: v.primary,
-        linked_invite_id: v.linked_invite_id.map(Into::into),
+        linked_invite_id: v.linked_invite_id,
         // Expiry is derived again from valid_to by the rules.
         status: match v.status {
-            InviteStatus::Expired if v.checked_in_at.is_some() => InviteStatus::CheckedIn,
+            InviteStatus::Expired if v.times.checked_in_at.is_some() => InviteStatus::CheckedIn,
             InviteStatus::Expired => InviteStatus::Invited,
             s => s,
         },
         visitor: v.visitor,
-        profile_id: v.profile_id.into(),
+        profile_id: v.profile_id,
         host_name: v.host_name,
-        visitor_type_id: v.visitor_type_id.map(Into::into),
-        valid_from: v.valid_from,
-        valid_to: v.valid_to,
-        checked_in_at: v.checked_in_at,
-        arrived_at: v.arrived_at,
-        checked_out_at: v.checked_out_at,
-        cancelled_at: v.cancelled_at,
+        visitor_type_id: v.visitor_type_id,
+        valid_from: v.times.valid_from,
+        valid_to: v.times.valid_to,
+        checked_in_at: v.times.checked_in_at,
+        arrived_at: v.times.arrived_at,
+        checked_out_at: v.times.checked_out_at,
+        cancelled_at: v.times.cancelled_at,
         cancel_reason: v.cancel_reason,
         created_at: v.created_at,
-        created_by: String::new(),
+        created_by: Id::new(String::new()),
     })
 }
 
@@ -277,6 +277,15 @@ impl Cache {
     ) -> Result<()> {
         self.with(|c| {
             let tx = c.transaction()?;
+            // The follower and a pull can bring the same entries at once: what ends at or
+            // before the cursor is already here, and applying it again would take the cache
+            // back to an older state of an invite (a later page has its newer entries).
+            let cursor: Option<String> = tx
+                .query_row("SELECT value FROM meta WHERE key = 'cursor'", [], |r| r.get(0))
+                .optional()?;
+            if cursor.and_then(|v| v.parse::<i64>().ok()) >= Some(last_seq) {
+                return Ok(());
+            }
             let mut touched = vec![];
             for (id, data) in invites {
                 put(&tx, data)?;
@@ -340,7 +349,7 @@ impl Cache {
                 "SELECT id, invite_id, action, at FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?1",
             )?;
             let rows = st.query_map([n as i64], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+                Ok((r.get::<_, String>(0)?, r.get::<_, Id<Invite>>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
             })?;
             let mut out = vec![];
             for row in rows {
@@ -363,7 +372,7 @@ impl Cache {
                 )?;
                 if let Some(invite) = &r.invite {
                     put(&tx, &serde_json::to_value(invite)?)?;
-                    rebase(&tx, &invite.id)?;
+                    rebase(&tx, invite.id.as_str())?;
                 }
             }
             bump_revision(&tx)?;

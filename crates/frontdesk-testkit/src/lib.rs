@@ -4,13 +4,15 @@
 //!   blocking HTTP client, the test building (`World`), an SMTP server (aiosmtpd) and a TCP link
 //!   a test can cut and restore;
 //! - [`printer`]: CUPS's IPP Everywhere printer simulator (`ippeveprinter`) and a private `cupsd`;
-//! - [`pcsc_sim`]: `pcscd` with the vpcd virtual reader and a virtual MIFARE Classic card.
+//! - [`pcsc_sim`]: `pcscd` with the vpcd virtual reader and a virtual MIFARE Classic card;
+//! - [`generated`]: the check that a generated file checked in still matches the code.
 //!
 //! A harness fails loudly: it panics with what is missing rather than letting a test pass
 //! without the component.
 // A failed set-up is a failed test: unwrapping here is the point, not an oversight.
 #![allow(clippy::unwrap_used)]
 
+pub mod generated;
 pub mod pcsc_sim;
 pub mod portal;
 pub mod printer;

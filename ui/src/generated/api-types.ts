@@ -47,9 +47,13 @@ export type VisitorType = { id: string, portal: Portal, name: string, requires_p
 
 export type FlowQuestion = { 
 /**
- * `building.q1`, `location.q2`: unique across both portals.
+ * The side whose visitor type asks it.
  */
-key: string, portal: PortalKind, label: string, kind: QuestionKind, required: boolean, options?: Array<string>, };
+portal: PortalKind, 
+/**
+ * Stable within the visitor type; answers are stored under it.
+ */
+key: string, label: string, kind: QuestionKind, required: boolean, options?: Array<string>, };
 
 export type FlowNda = { 
 /**
@@ -148,11 +152,11 @@ export type InviteView = { id: string, portal: Portal, origin: Origin, primary: 
 /**
  * As a person sees it now (expiry applied).
  */
-status: InviteStatus, visitor: Visitor, profile_id: string, profile: Profile | null, host_name: string, visitor_type_id: string | null, building_id: string, location_id: string, tenant_id: string, valid_from: string, valid_to: string, checked_in_at: string | null, arrived_at: string | null, checked_out_at: string | null, cancelled_at: string | null, cancel_reason: string | null, created_at: string, 
+status: InviteStatus, visitor: Visitor, profile_id: string, profile: Profile | null, host_name: string, visitor_type_id: string | null, building_id: string, location_id: string, tenant_id: string, cancel_reason: string | null, created_at: string, 
 /**
  * The active card, if any.
  */
-card: CardView | null, };
+card: CardView | null, valid_from: string, valid_to: string, checked_in_at: string | null, arrived_at: string | null, checked_out_at: string | null, cancelled_at: string | null, };
 
 export type Event = { at: string, actor_id: string | null, actor_email: string | null, action: string, 
 /**

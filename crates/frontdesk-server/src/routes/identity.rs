@@ -5,9 +5,9 @@ use axum::http::StatusCode;
 use axum::Json;
 use frontdesk_api::{
     AccountState, ErrorBody, Login, NewUser, PasswordChange, PasswordChanged, SignedIn as Token,
-    User,
+    User, UserScope,
 };
-use frontdesk_core::Actor;
+use frontdesk_core::{id, Actor, Id};
 use frontdesk_store::accounts;
 use frontdesk_store::actions;
 
@@ -21,9 +21,11 @@ fn user(a: &Actor) -> User {
         id: a.user_id.clone(),
         email: a.email.clone(),
         role: a.role,
-        building_id: a.building_id.clone(),
-        tenant_id: a.tenant_id.clone(),
-        location_id: a.location_id.clone(),
+        scope: UserScope {
+            building_id: a.building_id.clone(),
+            tenant_id: a.tenant_id.clone(),
+            location_id: a.location_id.clone(),
+        },
     }
 }
 
@@ -154,7 +156,7 @@ pub async fn change_password(
 pub async fn disable_user(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<id::User>>,
 ) -> Result<Json<AccountState>, ApiError> {
     let out = st
         .write(a, move |tx, by| accounts::disable_user(tx, by, &id))
@@ -169,7 +171,7 @@ pub async fn disable_user(
 pub async fn enable_user(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<id::User>>,
 ) -> Result<Json<AccountState>, ApiError> {
     Ok(Json(
         st.write(a, move |tx, by| accounts::enable_user(tx, by, &id))
@@ -183,7 +185,7 @@ pub async fn enable_user(
 pub async fn end_sessions(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<id::User>>,
 ) -> Result<Json<AccountState>, ApiError> {
     let out = st
         .write(a, move |tx, by| accounts::end_sessions(tx, by, &id))
@@ -218,9 +220,11 @@ pub async fn create_user(
             id: u.id,
             email: u.email,
             role: u.role,
-            building_id: u.building_id,
-            tenant_id: u.tenant_id,
-            location_id: u.location_id,
+            scope: UserScope {
+                building_id: u.building_id,
+                tenant_id: u.tenant_id,
+                location_id: u.location_id,
+            },
         }),
     ))
 }

@@ -4,7 +4,7 @@ use axum::Json;
 use frontdesk_api::{
     Cancel, CardRequest, Created, Event, InviteView, NewInvite, Resent, Validity, VisitorPatch,
 };
-use frontdesk_core::{Id, Invite, Portal, VisitAction};
+use frontdesk_core::{id, Id, Invite, Portal, VisitAction};
 use frontdesk_store::actions;
 
 use super::{Body, OptionalBody, Path};
@@ -33,7 +33,7 @@ async fn create(
 pub async fn create_at_building(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<id::Building>>,
     Body(req): Body<NewInvite>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     create(st, a, Portal::building(id), req).await
@@ -45,7 +45,7 @@ pub async fn create_at_building(
 pub async fn create_at_location(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<id::Location>>,
     Body(req): Body<NewInvite>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     create(st, a, Portal::location(id), req).await

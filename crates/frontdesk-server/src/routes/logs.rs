@@ -10,7 +10,7 @@ use frontdesk_api::limits::{LOG_PAGE_DEFAULT, LOG_PAGE_MAX};
 use frontdesk_api::logs::LogPage;
 use frontdesk_api::{LogEntry, LogParams, ReportParams, ReportRow, Summary};
 use frontdesk_core::access::require;
-use frontdesk_core::{Actor, DomainError, InviteStatus, Origin, Portal, Timestamp};
+use frontdesk_core::{id, Actor, DomainError, Id, InviteStatus, Origin, Portal, Timestamp};
 use frontdesk_store::actions;
 use frontdesk_store::queries::LogFilter;
 
@@ -130,7 +130,7 @@ async fn logs(
 pub async fn building_logs(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<id::Building>>,
     Params(p): Params<LogParams>,
 ) -> Result<Json<LogPage>, ApiError> {
     logs(st, a, Portal::building(id), p).await
@@ -142,7 +142,7 @@ pub async fn building_logs(
 pub async fn location_logs(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<id::Location>>,
     Params(p): Params<LogParams>,
 ) -> Result<Json<LogPage>, ApiError> {
     logs(st, a, Portal::location(id), p).await
@@ -169,7 +169,7 @@ async fn summary(
 pub async fn building_summary(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<id::Building>>,
     Params(p): Params<LogParams>,
 ) -> Result<Json<Summary>, ApiError> {
     summary(st, a, Portal::building(id), p).await
@@ -181,7 +181,7 @@ pub async fn building_summary(
 pub async fn location_summary(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<id::Location>>,
     Params(p): Params<LogParams>,
 ) -> Result<Json<Summary>, ApiError> {
     summary(st, a, Portal::location(id), p).await
@@ -217,24 +217,24 @@ const CSV_HEADER: [&str; 16] = [
 
 fn csv_record(e: &LogEntry) -> [String; 16] {
     let t = |t: Option<Timestamp>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
-    let o = |s: &Option<String>| s.as_deref().map(neutralise).unwrap_or_default();
+    let o = |s: Option<&str>| s.map(neutralise).unwrap_or_default();
     [
-        e.id.clone(),
+        e.id.to_string(),
         e.origin_label.to_string(),
         e.status.as_str().to_string(),
         neutralise(&e.visitor.name),
-        o(&e.visitor.email),
-        o(&e.visitor.mobile),
-        o(&e.visitor.company),
+        o(e.visitor.email.as_deref()),
+        o(e.visitor.mobile.as_deref()),
+        o(e.visitor.company.as_deref()),
         neutralise(&e.host_name),
-        o(&e.visitor_type_id),
-        e.valid_from.to_rfc3339(),
-        e.valid_to.to_rfc3339(),
-        t(e.checked_in_at),
-        t(e.arrived_at),
-        t(e.checked_out_at),
-        t(e.cancelled_at),
-        o(&e.linked_invite_id),
+        o(e.visitor_type_id.as_ref().map(Id::as_str)),
+        e.times.valid_from.to_rfc3339(),
+        e.times.valid_to.to_rfc3339(),
+        t(e.times.checked_in_at),
+        t(e.times.arrived_at),
+        t(e.times.checked_out_at),
+        t(e.times.cancelled_at),
+        o(e.linked_invite_id.as_ref().map(Id::as_str)),
     ]
 }
 
@@ -297,7 +297,7 @@ async fn csv(st: AppState, a: Actor, portal: Portal, p: LogParams) -> Result<Res
 pub async fn building_csv(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<id::Building>>,
     Params(p): Params<LogParams>,
 ) -> Result<Response, ApiError> {
     csv(st, a, Portal::building(id), p).await
@@ -309,7 +309,7 @@ pub async fn building_csv(
 pub async fn location_csv(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<id::Location>>,
     Params(p): Params<LogParams>,
 ) -> Result<Response, ApiError> {
     csv(st, a, Portal::location(id), p).await
@@ -347,7 +347,7 @@ fn window_of(
 pub async fn tenant_report(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(tenant): Path<String>,
+    Path(tenant): Path<Id<id::Tenant>>,
     Params(p): Params<ReportParams>,
 ) -> Result<Json<Vec<ReportRow>>, ApiError> {
     let (from, to, origins) = window_of(&p, st.clock.now())?;
@@ -374,7 +374,7 @@ pub async fn tenant_report(
 pub async fn building_report(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(building): Path<String>,
+    Path(building): Path<Id<id::Building>>,
     Params(p): Params<ReportParams>,
 ) -> Result<Json<Vec<ReportRow>>, ApiError> {
     let (from, to, origins) = window_of(&p, st.clock.now())?;

@@ -5,7 +5,7 @@ use frontdesk_api::{
     Building, DirectoryEntry, Location, NewBuilding, NewLink, NewLocation, NewTenant,
     NewVisitorType, Tenant, TenantLink,
 };
-use frontdesk_core::VisitorType;
+use frontdesk_core::{id, Id, VisitorType};
 use frontdesk_core::{LocationSettings, Portal};
 use frontdesk_store::actions;
 
@@ -37,7 +37,7 @@ pub async fn create_building(
 pub async fn building(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<id::Building>>,
 ) -> Result<Json<Building>, ApiError> {
     Ok(Json(
         st.read(a, move |tx, by| actions::building(tx, by, &id))
@@ -65,7 +65,7 @@ pub async fn create_tenant(
 pub async fn create_location(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(tenant): Path<String>,
+    Path(tenant): Path<Id<id::Tenant>>,
     Body(req): Body<NewLocation>,
 ) -> Created<Location> {
     let l = st
@@ -82,7 +82,7 @@ pub async fn create_location(
 pub async fn locations(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(tenant): Path<String>,
+    Path(tenant): Path<Id<id::Tenant>>,
 ) -> Result<Json<Vec<Location>>, ApiError> {
     Ok(Json(
         st.read(a, move |tx, by| {
@@ -98,7 +98,7 @@ pub async fn locations(
 pub async fn location(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<id::Location>>,
 ) -> Result<Json<Location>, ApiError> {
     Ok(Json(
         st.read(a, move |tx, by| actions::location(tx, by, &id))
@@ -113,7 +113,7 @@ pub async fn location(
 pub async fn link_tenant(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(building): Path<String>,
+    Path(building): Path<Id<id::Building>>,
     Body(req): Body<NewLink>,
 ) -> Created<TenantLink> {
     let (link, created) = st
@@ -136,7 +136,7 @@ pub async fn link_tenant(
 pub async fn unlink_tenant(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path((building, tenant)): Path<(String, String)>,
+    Path((building, tenant)): Path<(Id<id::Building>, Id<id::Tenant>)>,
 ) -> Result<StatusCode, ApiError> {
     st.write(a, move |tx, by| {
         actions::unlink_tenant(tx, by, &building, &tenant)
@@ -151,7 +151,7 @@ pub async fn unlink_tenant(
 pub async fn directory(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(building): Path<String>,
+    Path(building): Path<Id<id::Building>>,
 ) -> Result<Json<Vec<DirectoryEntry>>, ApiError> {
     Ok(Json(
         st.read(a, move |tx, by| actions::directory(tx, by, &building))
@@ -165,7 +165,7 @@ pub async fn directory(
 pub async fn tenant_links(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(building): Path<String>,
+    Path(building): Path<Id<id::Building>>,
 ) -> Result<Json<Vec<TenantLink>>, ApiError> {
     Ok(Json(
         st.read(a, move |tx, by| actions::tenant_links(tx, by, &building))
@@ -193,7 +193,7 @@ async fn create_visitor_type(
 pub async fn create_building_visitor_type(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<id::Building>>,
     Body(req): Body<NewVisitorType>,
 ) -> Created<VisitorType> {
     create_visitor_type(st, a, Portal::building(id), req).await
@@ -205,7 +205,7 @@ pub async fn create_building_visitor_type(
 pub async fn create_location_visitor_type(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<id::Location>>,
     Body(req): Body<NewVisitorType>,
 ) -> Created<VisitorType> {
     create_visitor_type(st, a, Portal::location(id), req).await
@@ -217,7 +217,7 @@ pub async fn create_location_visitor_type(
 pub async fn building_visitor_types(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<id::Building>>,
 ) -> Result<Json<Vec<VisitorType>>, ApiError> {
     let p = Portal::building(id);
     Ok(Json(
@@ -232,7 +232,7 @@ pub async fn building_visitor_types(
 pub async fn location_visitor_types(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<id::Location>>,
 ) -> Result<Json<Vec<VisitorType>>, ApiError> {
     let p = Portal::location(id);
     Ok(Json(
@@ -247,7 +247,7 @@ pub async fn location_visitor_types(
 pub async fn settings(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<id::Location>>,
 ) -> Result<Json<LocationSettings>, ApiError> {
     Ok(Json(
         st.read(a, move |tx, by| actions::settings(tx, by, &id))
@@ -261,7 +261,7 @@ pub async fn settings(
 pub async fn save_settings(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(id): Path<String>,
+    Path(id): Path<Id<id::Location>>,
     Body(req): Body<LocationSettings>,
 ) -> Result<Json<LocationSettings>, ApiError> {
     Ok(Json(

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use frontdesk_api::{PreviewParams, RegistrationRecord, RegistrationView, Submission, Submitted};
 use frontdesk_core::flow::Flow;
-use frontdesk_core::{Id, Invite};
+use frontdesk_core::{id, Id, Invite};
 use frontdesk_store::registration;
 
 use super::{Body, Params, Path};
@@ -86,12 +86,12 @@ pub async fn photo(
 pub async fn preview(
     State(st): State<AppState>,
     Authed(a): Authed,
-    Path(location): Path<String>,
+    Path(location): Path<Id<id::Location>>,
     Params(p): Params<PreviewParams>,
 ) -> Result<Json<Flow>, ApiError> {
     Ok(Json(
         st.read(a, move |tx, by| {
-            registration::preview(tx, by, &location, p.building_visitor_type_id.as_deref())
+            registration::preview(tx, by, &location, p.building_visitor_type_id.as_ref())
         })
         .await?,
     ))

@@ -28,17 +28,14 @@ pub fn badge_facts(tx: &dyn Tx, by: By<'_>, id: &Id<Invite>) -> Result<BadgeFact
             .unwrap_or_else(|| a.id.clone())
     };
     let building = tx
-        .building(a.building_id.as_str())?
+        .building(&a.building_id)?
         .ok_or(DomainError::NotFound("building"))?;
     let location = tx
-        .location(a.location_id.as_str())?
+        .location(&a.location_id)?
         .ok_or(DomainError::NotFound("location"))?;
-    let tenant = tx
-        .tenant(a.tenant_id.as_str())?
-        .map(|t| t.name)
-        .unwrap_or_default();
+    let tenant = tx.tenant(&a.tenant_id)?.map(|t| t.name).unwrap_or_default();
     let visitor_type = match &a.visitor_type_id {
-        Some(v) => tx.visitor_type(v.as_str())?,
+        Some(v) => tx.visitor_type(v)?,
         None => None,
     };
     let photo = tx.photo(&primary_id)?.map(|(_, bytes)| bytes);

@@ -11,15 +11,15 @@ pub fn assign_card(
     let number = validate::card_field("number", &req.number)?;
     let format = validate::card_field("format", &req.format)?;
     let (a, b) = load_pair(tx, by, id)?;
-    let pair_ids: Vec<&str> = std::iter::once(a.id.as_str())
-        .chain(b.as_ref().map(|b| b.id.as_str()))
+    let pair_ids: Vec<&Id<Invite>> = std::iter::once(&a.id)
+        .chain(b.as_ref().map(|b| &b.id))
         .collect();
     let held_elsewhere = tx
         .active_card_holders(&a.building_id, &number, &format)?
         .iter()
-        .any(|holder| !pair_ids.contains(&holder.as_str()));
+        .any(|holder| !pair_ids.contains(&holder));
     let card_sync = tx
-        .location(a.location_id.as_str())?
+        .location(&a.location_id)?
         .is_some_and(|l| l.settings.card_sync_enabled);
     let targets = plan_assignment(&a, by.now, card_sync, req.local_only, held_elsewhere)?;
 
@@ -43,8 +43,8 @@ pub fn assign_card(
     for i in &on {
         tx.insert_card(&Card {
             id: new_id(),
-            invite_id: i.id.to_string(),
-            building_id: i.building_id.to_string(),
+            invite_id: i.id.clone(),
+            building_id: i.building_id.clone(),
             number: number.clone(),
             format: format.clone(),
             status: CardStatus::Active,

@@ -14,7 +14,7 @@ pub fn actor_for(tx: &dyn Tx, u: &UserRecord) -> Result<Actor> {
         tenant_id: u.tenant_id.clone(),
         location_id: u.location_id.clone(),
     };
-    if let Some(loc) = u.location_id.as_deref() {
+    if let Some(loc) = &u.location_id {
         if let Some(l) = tx.location(loc)? {
             actor.tenant_id = Some(l.tenant_id);
         }
@@ -33,9 +33,9 @@ pub fn create_user(
         .ok_or_else(|| DomainError::invalid("missing_field", "email is required."))?;
     validate::password(&req.password)?;
     let (b, t, l) = (
-        req.building_id.as_deref(),
-        req.tenant_id.as_deref(),
-        req.location_id.as_deref(),
+        req.scope.building_id.as_ref(),
+        req.scope.tenant_id.as_ref(),
+        req.scope.location_id.as_ref(),
     );
     let shape_ok = match req.role {
         Role::PlatformAdmin => b.is_none() && t.is_none() && l.is_none(),
@@ -66,7 +66,7 @@ pub fn create_user(
     };
     if !by
         .actor
-        .may_create_user(req.role, b, t, location_tenant.as_deref())
+        .may_create_user(req.role, b, t, location_tenant.as_ref())
     {
         return Err(DomainError::Forbidden.into());
     }
@@ -80,9 +80,9 @@ pub fn create_user(
         email,
         password_hash: hash(&req.password)?,
         role: req.role,
-        building_id: req.building_id,
-        tenant_id: req.tenant_id,
-        location_id: req.location_id,
+        building_id: req.scope.building_id,
+        tenant_id: req.scope.tenant_id,
+        location_id: req.scope.location_id,
         created_at: by.now,
         disabled_at: None,
     };

@@ -11,9 +11,9 @@ pub fn create_invite(
     req: NewInvite,
 ) -> Result<Created> {
     let scope = portal_scope(tx, by, portal)?;
-    let location_id = match (&scope, req.location_id.as_deref()) {
+    let location_id = match (&scope, req.location_id) {
         (PortalScope::Location { id, .. }, None) => id.clone(),
-        (PortalScope::Location { id, .. }, Some(l)) if l == id => id.clone(),
+        (PortalScope::Location { id, .. }, Some(l)) if &l == id => l,
         (PortalScope::Location { .. }, Some(_)) => {
             return Err(DomainError::invalid(
                 "invalid_location",
@@ -21,7 +21,7 @@ pub fn create_invite(
             )
             .into())
         }
-        (PortalScope::Building { .. }, Some(l)) => l.to_string(),
+        (PortalScope::Building { .. }, Some(l)) => l,
         (PortalScope::Building { .. }, None) => {
             return Err(DomainError::invalid(
                 "missing_field",
@@ -54,7 +54,7 @@ pub fn create_invite(
         to_stored_precision(req.valid_to),
     );
     validate::validity(by.now, valid_from, valid_to)?;
-    if let Some(vt) = req.visitor_type_id.as_deref() {
+    if let Some(vt) = &req.visitor_type_id {
         if !tx.visitor_type(vt)?.is_some_and(|v| &v.portal == portal) {
             return Err(DomainError::invalid(
                 "unknown_visitor_type",
@@ -68,7 +68,7 @@ pub fn create_invite(
     // Decide the copy before writing anything.
     let (origin, copy_portal, copy_type, reasons) = match scope {
         PortalScope::Building { .. } => {
-            let mapped = match location.settings.sync_visitor_type_id.as_deref() {
+            let mapped = match &location.settings.sync_visitor_type_id {
                 Some(vt) => tx
                     .visitor_type(vt)?
                     .is_some_and(|v| v.portal == Portal::location(location.id.clone())),
@@ -81,7 +81,7 @@ pub fn create_invite(
             (
                 Origin::Building,
                 copy,
-                location.settings.sync_visitor_type_id.clone().map(Id::from),
+                location.settings.sync_visitor_type_id.clone(),
                 reasons,
             )
         }
@@ -111,22 +111,22 @@ pub fn create_invite(
         )?),
         None => None,
     };
-    let primary_id: Id<Invite> = Id::new(new_id());
-    let copy_id = copy_portal.as_ref().map(|_| Id::new(new_id()));
+    let primary_id: Id<Invite> = new_id();
+    let copy_id = copy_portal.as_ref().map(|_| new_id());
     let primary = Invite {
         id: primary_id.clone(),
         portal: portal.clone(),
-        building_id: location.building_id.as_str().into(),
-        location_id: location.id.as_str().into(),
-        tenant_id: location.tenant_id.as_str().into(),
+        building_id: location.building_id.clone(),
+        location_id: location.id.clone(),
+        tenant_id: location.tenant_id.clone(),
         origin,
         primary: true,
         linked_invite_id: copy_id.clone(),
         status: InviteStatus::Invited,
         visitor,
-        profile_id: profile.id.as_str().into(),
+        profile_id: profile.id,
         host_name,
-        visitor_type_id: req.visitor_type_id.clone().map(Id::from),
+        visitor_type_id: req.visitor_type_id,
         valid_from,
         valid_to,
         checked_in_at: None,
@@ -137,20 +137,23 @@ pub fn create_invite(
         created_at: by.now,
         created_by: by.actor.user_id.clone(),
     };
-    let copy = copy_portal.zip(copy_id).map(|(p, id)| Invite {
-        id,
-        portal: p,
-        primary: false,
-        linked_invite_id: Some(primary_id.clone()),
-        visitor_type_id: copy_type,
-        profile_id: Id::from(copy_profile.map(|p| p.id).unwrap_or_default()),
-        ..primary.clone()
-    });
+    let copy = copy_portal
+        .zip(copy_id)
+        .zip(copy_profile)
+        .map(|((p, id), profile)| Invite {
+            id,
+            portal: p,
+            primary: false,
+            linked_invite_id: Some(primary_id.clone()),
+            visitor_type_id: copy_type,
+            profile_id: profile.id,
+            ..primary.clone()
+        });
     tx.insert_invite(&primary)?;
     if let Some(c) = &copy {
         tx.insert_invite(c)?;
     }
-    let sync = SyncOutcome::new(copy.as_ref().map(|i| i.id.to_string()), &reasons);
+    let sync = SyncOutcome::new(copy.as_ref().map(|i| i.id.clone()), &reasons);
     record(
         tx,
         by,
@@ -203,12 +206,12 @@ fn upsert_profile(tx: &mut dyn Tx, owner: &str, v: &Visitor, now: Timestamp) -> 
 fn scope_of(i: &Invite) -> PortalScope {
     match i.portal.kind {
         PortalKind::Building => PortalScope::Building {
-            id: i.portal.id.clone(),
+            id: Id::new(i.portal.id.clone()),
         },
         PortalKind::Location => PortalScope::Location {
-            id: i.portal.id.clone(),
-            tenant_id: i.tenant_id.to_string(),
-            building_id: i.building_id.to_string(),
+            id: Id::new(i.portal.id.clone()),
+            tenant_id: i.tenant_id.clone(),
+            building_id: i.building_id.clone(),
         },
     }
 }
@@ -268,7 +271,7 @@ pub(crate) fn record(
 ) -> Result<()> {
     for i in std::iter::once(a).chain(b) {
         tx.insert_event(&Event {
-            invite_id: i.id.to_string(),
+            invite_id: i.id.clone(),
             at: by.now,
             actor_id: Some(by.actor.user_id.clone()),
             actor_email: Some(by.actor.email.clone()),
@@ -478,7 +481,7 @@ pub fn resend(tx: &mut dyn Tx, by: By<'_>, id: &Id<Invite>) -> Result<Notificati
         .into());
     }
     let location = tx
-        .location(primary.location_id.as_str())?
+        .location(&primary.location_id)?
         .ok_or(DomainError::NotFound("location"))?;
     let n = queue_invitation(tx, by.now, primary, &location)?.ok_or_else(|| {
         DomainError::conflict(
@@ -512,7 +515,7 @@ fn queue_invitation(
         (None, None) => return Ok(None),
     };
     let building = tx
-        .building(primary.building_id.as_str())?
+        .building(&primary.building_id)?
         .map(|b| b.name)
         .unwrap_or_default();
     let when = format!(
@@ -527,7 +530,7 @@ fn queue_invitation(
     tx.insert_registration(&secret_hash(&token), &primary.id, now)?;
     let n = Notification {
         id: new_id(),
-        invite_id: primary.id.to_string(),
+        invite_id: primary.id.clone(),
         portal: primary.portal.clone(),
         channel: channel.into(),
         recipient,

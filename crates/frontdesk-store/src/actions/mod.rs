@@ -10,7 +10,7 @@ use frontdesk_core::sync::{
 use frontdesk_core::validate;
 use frontdesk_core::visitor_type::{self};
 use frontdesk_core::{
-    to_stored_precision, Actor, Card, CardStatus, CardTargets, DomainError, Id, Invite,
+    id, to_stored_precision, Actor, Card, CardStatus, CardTargets, DomainError, Id, Invite,
     InviteStatus, LocationSettings, NotSyncedReason, Origin, Portal, PortalKind, PortalScope, Role,
     Timestamp, Visitor, VisitorType,
 };
@@ -18,8 +18,8 @@ use serde_json::json;
 
 pub use frontdesk_api::{
     CardRequest, ClientMutation, Created, DirectoryEntry, MutationResult, NewInvite, NewUser,
-    NewVisitorType, NotificationState, SyncOutcome, SyncReason, TenantLink, VisitorInput,
-    VisitorPatch, VisitorUpdateScope,
+    NewVisitorType, NotificationState, SyncOutcome, SyncReason, TenantLink, UserScope,
+    VisitorInput, VisitorPatch, VisitorUpdateScope,
 };
 pub use frontdesk_core::VisitAction;
 

@@ -30,8 +30,8 @@ pub fn create_building(tx: &mut dyn Tx, by: By<'_>, name: &str, tz: &str) -> Res
     Ok(b)
 }
 
-pub fn building(tx: &dyn Tx, by: By<'_>, id: &str) -> Result<Building> {
-    let scope = PortalScope::Building { id: id.into() };
+pub fn building(tx: &dyn Tx, by: By<'_>, id: &Id<id::Building>) -> Result<Building> {
+    let scope = PortalScope::Building { id: id.clone() };
     let b = tx.building(id)?.ok_or(DomainError::NotFound("building"))?;
     require(by.actor.works_portal(&scope), false, "building")?;
     Ok(b)
@@ -53,9 +53,9 @@ pub fn create_tenant(tx: &mut dyn Tx, by: By<'_>, name: &str) -> Result<Tenant> 
 pub fn create_location(
     tx: &mut dyn Tx,
     by: By<'_>,
-    tenant_id: &str,
+    tenant_id: &Id<id::Tenant>,
     name: &str,
-    building_id: &str,
+    building_id: &Id<id::Building>,
 ) -> Result<Location> {
     tx.tenant(tenant_id)?
         .ok_or(DomainError::NotFound("tenant"))?;
@@ -71,8 +71,8 @@ pub fn create_location(
     }
     let l = Location {
         id: new_id(),
-        tenant_id: tenant_id.into(),
-        building_id: building_id.into(),
+        tenant_id: tenant_id.clone(),
+        building_id: building_id.clone(),
         name: validate::required_text("name", name, 200)?,
         // A new location receives visitors; syncing building invitations is the tenant
         // admin's explicit choice.
@@ -87,7 +87,11 @@ pub fn create_location(
     Ok(l)
 }
 
-pub fn locations_of_tenant(tx: &dyn Tx, by: By<'_>, tenant_id: &str) -> Result<Vec<Location>> {
+pub fn locations_of_tenant(
+    tx: &dyn Tx,
+    by: By<'_>,
+    tenant_id: &Id<id::Tenant>,
+) -> Result<Vec<Location>> {
     tx.tenant(tenant_id)?
         .ok_or(DomainError::NotFound("tenant"))?;
     let all = tx.locations_of_tenant(tenant_id)?;
@@ -111,7 +115,7 @@ pub(crate) fn location_scope(l: &Location) -> PortalScope {
 }
 
 /// A location the actor works at (its desk or its tenant's admin).
-pub fn location(tx: &dyn Tx, by: By<'_>, id: &str) -> Result<Location> {
+pub fn location(tx: &dyn Tx, by: By<'_>, id: &Id<id::Location>) -> Result<Location> {
     let l = tx.location(id)?.ok_or(DomainError::NotFound("location"))?;
     require(
         by.actor.works_portal(&location_scope(&l)),
@@ -123,7 +127,11 @@ pub fn location(tx: &dyn Tx, by: By<'_>, id: &str) -> Result<Location> {
 
 /// The building's tenant locations, for those who work its portal. Names only: a tenant's
 /// settings stay with the tenant.
-pub fn directory(tx: &dyn Tx, by: By<'_>, building_id: &str) -> Result<Vec<DirectoryEntry>> {
+pub fn directory(
+    tx: &dyn Tx,
+    by: By<'_>,
+    building_id: &Id<id::Building>,
+) -> Result<Vec<DirectoryEntry>> {
     building(tx, by, building_id)?;
     let mut out = vec![];
     for l in tx.locations_in_building(building_id)? {
@@ -145,8 +153,8 @@ pub fn directory(tx: &dyn Tx, by: By<'_>, building_id: &str) -> Result<Vec<Direc
 pub fn link_tenant(
     tx: &mut dyn Tx,
     by: By<'_>,
-    building_id: &str,
-    tenant_id: &str,
+    building_id: &Id<id::Building>,
+    tenant_id: &Id<id::Tenant>,
 ) -> Result<(TenantLink, bool)> {
     administered_building(tx, by, building_id)?;
     tx.tenant(tenant_id)?
@@ -157,8 +165,8 @@ pub fn link_tenant(
     }
     Ok((
         TenantLink {
-            building_id: building_id.into(),
-            tenant_id: tenant_id.into(),
+            building_id: building_id.clone(),
+            tenant_id: tenant_id.clone(),
             active: true,
         },
         !was,
@@ -167,13 +175,13 @@ pub fn link_tenant(
 
 /// The building must exist and the caller administer it; one who only works there is refused,
 /// anyone else is told it is not there.
-fn administered_building(tx: &dyn Tx, by: By<'_>, building_id: &str) -> Result<()> {
+fn administered_building(tx: &dyn Tx, by: By<'_>, building_id: &Id<id::Building>) -> Result<()> {
     tx.building(building_id)?
         .ok_or(DomainError::NotFound("building"))?;
     require(
         by.actor.administers_building(building_id),
         by.actor.works_portal(&PortalScope::Building {
-            id: building_id.into(),
+            id: building_id.clone(),
         }),
         "building",
     )?;
@@ -185,8 +193,8 @@ fn administered_building(tx: &dyn Tx, by: By<'_>, building_id: &str) -> Result<(
 pub fn unlink_tenant(
     tx: &mut dyn Tx,
     by: By<'_>,
-    building_id: &str,
-    tenant_id: &str,
+    building_id: &Id<id::Building>,
+    tenant_id: &Id<id::Tenant>,
 ) -> Result<()> {
     administered_building(tx, by, building_id)?;
     if !tx.tenant_link_active(building_id, tenant_id)? {
@@ -196,13 +204,17 @@ pub fn unlink_tenant(
     Ok(())
 }
 
-pub fn tenant_links(tx: &dyn Tx, by: By<'_>, building_id: &str) -> Result<Vec<TenantLink>> {
+pub fn tenant_links(
+    tx: &dyn Tx,
+    by: By<'_>,
+    building_id: &Id<id::Building>,
+) -> Result<Vec<TenantLink>> {
     building(tx, by, building_id)?;
     Ok(tx
         .tenant_links(building_id)?
         .into_iter()
         .map(|(tenant_id, active)| TenantLink {
-            building_id: building_id.into(),
+            building_id: building_id.clone(),
             tenant_id,
             active,
         })

@@ -7,14 +7,12 @@ use super::*;
 pub fn portal_scope(tx: &dyn Tx, by: By<'_>, portal: &Portal) -> Result<PortalScope> {
     let scope = match portal.kind {
         PortalKind::Building => {
-            tx.building(&portal.id)?
-                .ok_or(DomainError::NotFound("building"))?;
-            PortalScope::Building {
-                id: portal.id.clone(),
-            }
+            let id = Id::new(portal.id.clone());
+            tx.building(&id)?.ok_or(DomainError::NotFound("building"))?;
+            PortalScope::Building { id }
         }
         PortalKind::Location => location_scope(
-            &tx.location(&portal.id)?
+            &tx.location(&Id::new(portal.id.clone()))?
                 .ok_or(DomainError::NotFound("location"))?,
         ),
     };
@@ -43,7 +41,7 @@ pub fn create_visitor_type(
     tx.append_change(
         portal,
         "visitor_type",
-        &vt.id,
+        vt.id.as_str(),
         &serde_json::to_value(&vt)?,
         by.now,
     )?;
@@ -56,7 +54,7 @@ pub fn visitor_types(tx: &dyn Tx, by: By<'_>, portal: &Portal) -> Result<Vec<Vis
 }
 
 /// The Location Settings card is the tenant admin's.
-fn settings_location(tx: &dyn Tx, by: By<'_>, id: &str) -> Result<Location> {
+fn settings_location(tx: &dyn Tx, by: By<'_>, id: &Id<id::Location>) -> Result<Location> {
     let l = tx.location(id)?.ok_or(DomainError::NotFound("location"))?;
     let scope = location_scope(&l);
     require(
@@ -67,21 +65,25 @@ fn settings_location(tx: &dyn Tx, by: By<'_>, id: &str) -> Result<Location> {
     Ok(l)
 }
 
-pub fn settings(tx: &dyn Tx, by: By<'_>, location_id: &str) -> Result<LocationSettings> {
+pub fn settings(
+    tx: &dyn Tx,
+    by: By<'_>,
+    location_id: &Id<id::Location>,
+) -> Result<LocationSettings> {
     Ok(settings_location(tx, by, location_id)?.settings)
 }
 
 pub fn save_settings(
     tx: &mut dyn Tx,
     by: By<'_>,
-    location_id: &str,
+    location_id: &Id<id::Location>,
     s: LocationSettings,
 ) -> Result<LocationSettings> {
     let mut l = settings_location(tx, by, location_id)?;
-    let belongs = match s.sync_visitor_type_id.as_deref() {
+    let belongs = match &s.sync_visitor_type_id {
         Some(vt) => tx
             .visitor_type(vt)?
-            .is_some_and(|v| v.portal == Portal::location(location_id)),
+            .is_some_and(|v| v.portal == Portal::location(location_id.clone())),
         None => false,
     };
     validate_settings(&s, belongs)?;
@@ -95,7 +97,7 @@ pub(crate) fn append_location_change(tx: &mut dyn Tx, l: &Location, now: Timesta
     tx.append_change(
         &Portal::location(l.id.clone()),
         "location",
-        &l.id,
+        l.id.as_str(),
         &serde_json::to_value(l)?,
         now,
     )?;

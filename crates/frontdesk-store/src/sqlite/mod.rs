@@ -59,7 +59,7 @@ mod tests {
         });
         assert!(failed.is_err());
         let (b1, b2) = store
-            .read(|tx| Ok((tx.building("b1")?, tx.building("b2")?)))
+            .read(|tx| Ok((tx.building(&"b1".into())?, tx.building(&"b2".into())?)))
             .unwrap();
         assert_eq!(
             b1,

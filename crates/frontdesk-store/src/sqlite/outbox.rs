@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use frontdesk_core::Timestamp;
+use frontdesk_core::{id, Id, Timestamp};
 use rusqlite::params;
 
 use super::rows::{self, micros, NOTIFICATION_COLS};
@@ -22,7 +22,7 @@ impl Outbox for SqliteStore {
         })
     }
 
-    fn mark_sent(&self, id: &str, at: Timestamp) -> Result<()> {
+    fn mark_sent(&self, id: &Id<id::Notification>, at: Timestamp) -> Result<()> {
         self.exec_write(
             "UPDATE notifications SET state = 'sent', sent_at = ?2, attempts = attempts + 1, \
              last_error = NULL, next_attempt_at = NULL, link_token = NULL WHERE id = ?1",
@@ -30,7 +30,12 @@ impl Outbox for SqliteStore {
         )
     }
 
-    fn mark_attempt_failed(&self, id: &str, error: &str, next: Option<Timestamp>) -> Result<()> {
+    fn mark_attempt_failed(
+        &self,
+        id: &Id<id::Notification>,
+        error: &str,
+        next: Option<Timestamp>,
+    ) -> Result<()> {
         match next {
             Some(next) => self.exec_write(
                 "UPDATE notifications SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3 WHERE id = ?1",
@@ -44,7 +49,7 @@ impl Outbox for SqliteStore {
         }
     }
 
-    fn mark_held(&self, id: &str, why: &str) -> Result<()> {
+    fn mark_held(&self, id: &Id<id::Notification>, why: &str) -> Result<()> {
         self.exec_write(
             "UPDATE notifications SET state = 'held', last_error = ?2, next_attempt_at = NULL WHERE id = ?1",
             params![id, why],

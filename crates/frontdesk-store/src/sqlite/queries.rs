@@ -88,7 +88,7 @@ fn where_clause(portal: &Portal, f: &LogFilter, now: Timestamp) -> (String, Vec<
         push(
             &mut sql,
             " AND visitor_type_id = #",
-            Value::Text(vt.clone()),
+            Value::Text(vt.to_string()),
         );
     }
     (sql, p)

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use frontdesk_core::{
-    Card, CardStatus, Id, Invite, InviteStatus, LocationSettings, Origin, Portal, PortalKind, Role,
+    Card, CardStatus, Invite, InviteStatus, LocationSettings, Origin, Portal, PortalKind, Role,
     Timestamp, Visitor, VisitorType,
 };
 use rusqlite::Row;
@@ -28,15 +28,6 @@ pub(crate) fn ts(m: i64) -> Timestamp {
 
 fn time(r: &Row<'_>, column: usize) -> rusqlite::Result<Timestamp> {
     Ok(ts(r.get(column)?))
-}
-
-/// Ids are TEXT columns; the typed id is made here so that SQL stays out of the core.
-fn typed_id<T: ?Sized>(r: &Row<'_>, column: usize) -> rusqlite::Result<Id<T>> {
-    r.get::<_, String>(column).map(Id::from)
-}
-
-fn typed_id_opt<T: ?Sized>(r: &Row<'_>, column: usize) -> rusqlite::Result<Option<Id<T>>> {
-    Ok(r.get::<_, Option<String>>(column)?.map(Id::from))
 }
 
 fn time_opt(r: &Row<'_>, column: usize) -> rusqlite::Result<Option<Timestamp>> {
@@ -77,14 +68,14 @@ pub(crate) fn invite(r: &Row<'_>) -> rusqlite::Result<Invite> {
     let origin: String = r.get(at!(C, "origin"))?;
     let status: String = r.get(at!(C, "status"))?;
     Ok(Invite {
-        id: typed_id(r, at!(C, "id"))?,
+        id: r.get(at!(C, "id"))?,
         portal: portal(r, at!(C, "portal_kind"), at!(C, "portal_id"))?,
-        building_id: typed_id(r, at!(C, "building_id"))?,
-        location_id: typed_id(r, at!(C, "location_id"))?,
-        tenant_id: typed_id(r, at!(C, "tenant_id"))?,
+        building_id: r.get(at!(C, "building_id"))?,
+        location_id: r.get(at!(C, "location_id"))?,
+        tenant_id: r.get(at!(C, "tenant_id"))?,
         origin: Origin::parse(&origin).ok_or_else(|| bad("origin", &origin))?,
         primary: r.get(at!(C, "is_primary"))?,
-        linked_invite_id: typed_id_opt(r, at!(C, "linked_invite_id"))?,
+        linked_invite_id: r.get(at!(C, "linked_invite_id"))?,
         status: InviteStatus::parse(&status).ok_or_else(|| bad("status", &status))?,
         visitor: Visitor {
             name: r.get(at!(C, "visitor_name"))?,
@@ -92,9 +83,9 @@ pub(crate) fn invite(r: &Row<'_>) -> rusqlite::Result<Invite> {
             mobile: r.get(at!(C, "visitor_mobile"))?,
             company: r.get(at!(C, "visitor_company"))?,
         },
-        profile_id: typed_id(r, at!(C, "profile_id"))?,
+        profile_id: r.get(at!(C, "profile_id"))?,
         host_name: r.get(at!(C, "host_name"))?,
-        visitor_type_id: typed_id_opt(r, at!(C, "visitor_type_id"))?,
+        visitor_type_id: r.get(at!(C, "visitor_type_id"))?,
         valid_from: time(r, at!(C, "valid_from"))?,
         valid_to: time(r, at!(C, "valid_to"))?,
         checked_in_at: time_opt(r, at!(C, "checked_in_at"))?,

@@ -1,6 +1,6 @@
 //! Users and their sessions.
 
-use frontdesk_core::Timestamp;
+use frontdesk_core::{id, Id, Timestamp};
 use rusqlite::params;
 
 use super::SqlTx;
@@ -35,7 +35,7 @@ impl AccountRows for SqlTx<'_> {
         Ok(())
     }
 
-    fn delete_sessions_of(&mut self, user_id: &str, keep: Option<&[u8]>) -> Result<usize> {
+    fn delete_sessions_of(&mut self, user_id: &Id<id::User>, keep: Option<&[u8]>) -> Result<usize> {
         Ok(self.conn.execute(
             "DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2",
             params![user_id, keep],
@@ -49,7 +49,7 @@ impl AccountRows for SqlTx<'_> {
         )?)
     }
 
-    fn user(&self, id: &str) -> Result<Option<UserRecord>> {
+    fn user(&self, id: &Id<id::User>) -> Result<Option<UserRecord>> {
         self.one(
             &format!("SELECT {USER_COLS} FROM users WHERE id = ?1"),
             [id],
@@ -57,7 +57,7 @@ impl AccountRows for SqlTx<'_> {
         )
     }
 
-    fn set_user_disabled(&mut self, id: &str, at: Option<Timestamp>) -> Result<()> {
+    fn set_user_disabled(&mut self, id: &Id<id::User>, at: Option<Timestamp>) -> Result<()> {
         self.exec(
             "UPDATE users SET disabled_at = ?2 WHERE id = ?1",
             params![id, at.map(micros)],
@@ -83,7 +83,12 @@ impl AccountRows for SqlTx<'_> {
         Ok(())
     }
 
-    fn set_password_hash(&mut self, user_id: &str, hash: &str, keep: Option<&[u8]>) -> Result<()> {
+    fn set_password_hash(
+        &mut self,
+        user_id: &Id<id::User>,
+        hash: &str,
+        keep: Option<&[u8]>,
+    ) -> Result<()> {
         self.exec(
             "UPDATE users SET password_hash = ?2 WHERE id = ?1",
             params![user_id, hash],
@@ -96,7 +101,7 @@ impl AccountRows for SqlTx<'_> {
     fn insert_session(
         &mut self,
         token_hash: &[u8],
-        user_id: &str,
+        user_id: &Id<id::User>,
         now: Timestamp,
         expires: Timestamp,
     ) -> Result<()> {

@@ -1,6 +1,6 @@
 //! Buildings, tenants and their links, locations, visitor types.
 
-use frontdesk_core::{LocationSettings, Portal, Timestamp, VisitorType};
+use frontdesk_core::{id, Id, LocationSettings, Portal, Timestamp, VisitorType};
 use rusqlite::params;
 
 use super::SqlTx;
@@ -10,7 +10,7 @@ use crate::sqlite::rows::{
 use crate::{Building, Location, PlaceRows, Result, Tenant};
 
 impl PlaceRows for SqlTx<'_> {
-    fn building(&self, id: &str) -> Result<Option<Building>> {
+    fn building(&self, id: &Id<id::Building>) -> Result<Option<Building>> {
         self.one(
             &format!("SELECT {BUILDING_COLS} FROM buildings WHERE id = ?1"),
             [id],
@@ -20,7 +20,7 @@ impl PlaceRows for SqlTx<'_> {
 
     fn building_by_name(&self, name: &str) -> Result<Option<Building>> {
         let id = self.one("SELECT id FROM buildings WHERE name = ?1", [name], |r| {
-            r.get::<_, String>("id")
+            r.get::<_, Id<id::Building>>("id")
         })?;
         match id {
             Some(id) => self.building(&id),
@@ -36,7 +36,7 @@ impl PlaceRows for SqlTx<'_> {
         Ok(())
     }
 
-    fn tenant(&self, id: &str) -> Result<Option<Tenant>> {
+    fn tenant(&self, id: &Id<id::Tenant>) -> Result<Option<Tenant>> {
         self.one(
             &format!("SELECT {TENANT_COLS} FROM tenants WHERE id = ?1"),
             [id],
@@ -52,7 +52,7 @@ impl PlaceRows for SqlTx<'_> {
         Ok(())
     }
 
-    fn location(&self, id: &str) -> Result<Option<Location>> {
+    fn location(&self, id: &Id<id::Location>) -> Result<Option<Location>> {
         self.one(
             &format!("SELECT {LOCATION_COLS} FROM locations WHERE id = ?1"),
             [id],
@@ -60,11 +60,11 @@ impl PlaceRows for SqlTx<'_> {
         )
     }
 
-    fn locations_of_tenant(&self, tenant_id: &str) -> Result<Vec<Location>> {
+    fn locations_of_tenant(&self, tenant_id: &Id<id::Tenant>) -> Result<Vec<Location>> {
         self.locations_where("tenant_id", tenant_id)
     }
 
-    fn locations_in_building(&self, building_id: &str) -> Result<Vec<Location>> {
+    fn locations_in_building(&self, building_id: &Id<id::Building>) -> Result<Vec<Location>> {
         self.locations_where("building_id", building_id)
     }
 
@@ -87,7 +87,11 @@ impl PlaceRows for SqlTx<'_> {
         Ok(())
     }
 
-    fn save_location_settings(&mut self, id: &str, s: &LocationSettings) -> Result<()> {
+    fn save_location_settings(
+        &mut self,
+        id: &Id<id::Location>,
+        s: &LocationSettings,
+    ) -> Result<()> {
         self.exec(
             "UPDATE locations SET visitor_management_enabled = ?2, sync_building_invitations = ?3, \
              sync_visitor_type_id = ?4, card_sync_enabled = ?5 WHERE id = ?1",
@@ -102,17 +106,21 @@ impl PlaceRows for SqlTx<'_> {
         Ok(())
     }
 
-    fn tenant_link_active(&self, building_id: &str, tenant_id: &str) -> Result<bool> {
+    fn tenant_link_active(
+        &self,
+        building_id: &Id<id::Building>,
+        tenant_id: &Id<id::Tenant>,
+    ) -> Result<bool> {
         Ok(self
             .one(
                 "SELECT active FROM tenant_links WHERE building_id = ?1 AND tenant_id = ?2",
-                [building_id, tenant_id],
+                params![building_id, tenant_id],
                 |r| r.get::<_, bool>("active"),
             )?
             .unwrap_or(false))
     }
 
-    fn tenant_links(&self, building_id: &str) -> Result<Vec<(String, bool)>> {
+    fn tenant_links(&self, building_id: &Id<id::Building>) -> Result<Vec<(Id<id::Tenant>, bool)>> {
         let mut st = self.conn.prepare_cached(
             "SELECT tenant_id, active FROM tenant_links WHERE building_id = ?1 ORDER BY linked_at",
         )?;
@@ -124,8 +132,8 @@ impl PlaceRows for SqlTx<'_> {
 
     fn set_tenant_link(
         &mut self,
-        building_id: &str,
-        tenant_id: &str,
+        building_id: &Id<id::Building>,
+        tenant_id: &Id<id::Tenant>,
         active: bool,
         now: Timestamp,
     ) -> Result<()> {
@@ -138,7 +146,7 @@ impl PlaceRows for SqlTx<'_> {
         Ok(())
     }
 
-    fn visitor_type(&self, id: &str) -> Result<Option<VisitorType>> {
+    fn visitor_type(&self, id: &Id<VisitorType>) -> Result<Option<VisitorType>> {
         self.one(
             &format!("SELECT {VISITOR_TYPE_COLS} FROM visitor_types WHERE id = ?1"),
             [id],
@@ -178,7 +186,7 @@ impl PlaceRows for SqlTx<'_> {
 
 impl SqlTx<'_> {
     /// The locations whose `column` (a fixed column name, never input) is `id`, by name.
-    fn locations_where(&self, column: &str, id: &str) -> Result<Vec<Location>> {
+    fn locations_where<T>(&self, column: &str, id: &Id<T>) -> Result<Vec<Location>> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {LOCATION_COLS} FROM locations WHERE {column} = ?1 ORDER BY name"
         ))?;

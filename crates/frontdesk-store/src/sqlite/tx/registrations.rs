@@ -43,7 +43,7 @@ impl RegistrationRows for SqlTx<'_> {
         self.exec(
             "UPDATE notifications SET state = 'superseded', link_token = NULL, next_attempt_at = NULL \
              WHERE invite_id = ?1 AND state IN ('queued', 'held')",
-            [invite_id.as_str()],
+            [invite_id],
         )?;
         Ok(())
     }
@@ -56,7 +56,7 @@ impl RegistrationRows for SqlTx<'_> {
     ) -> Result<()> {
         self.exec(
             "INSERT INTO registrations (token_hash, invite_id, created_at) VALUES (?1, ?2, ?3)",
-            params![token_hash, invite_id.as_str(), micros(now)],
+            params![token_hash, invite_id, micros(now)],
         )?;
         Ok(())
     }
@@ -72,7 +72,7 @@ impl RegistrationRows for SqlTx<'_> {
     fn revoke_registrations(&mut self, invite_id: &Id<Invite>, now: Timestamp) -> Result<()> {
         self.exec(
             "UPDATE registrations SET revoked_at = ?2 WHERE invite_id = ?1 AND revoked_at IS NULL",
-            params![invite_id.as_str(), micros(now)],
+            params![invite_id, micros(now)],
         )?;
         Ok(())
     }
@@ -93,7 +93,7 @@ impl RegistrationRows for SqlTx<'_> {
     ) -> Result<()> {
         self.exec(
             "INSERT OR REPLACE INTO answers (invite_id, key, label, value, answered_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![invite_id.as_str(), a.key, a.label, a.value, micros(now)],
+            params![invite_id, a.key, a.label, a.value, micros(now)],
         )?;
         Ok(())
     }
@@ -102,7 +102,7 @@ impl RegistrationRows for SqlTx<'_> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {ANSWER_COLS} FROM answers WHERE invite_id = ?1 ORDER BY key"
         ))?;
-        let rows = st.query_map([invite_id.as_str()], rows::answer)?;
+        let rows = st.query_map([invite_id], rows::answer)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -115,7 +115,7 @@ impl RegistrationRows for SqlTx<'_> {
     ) -> Result<()> {
         self.exec(
             "INSERT OR REPLACE INTO photos (invite_id, content_type, bytes, taken_at) VALUES (?1, ?2, ?3, ?4)",
-            params![invite_id.as_str(), content_type, bytes, micros(now)],
+            params![invite_id, content_type, bytes, micros(now)],
         )?;
         Ok(())
     }
@@ -123,7 +123,7 @@ impl RegistrationRows for SqlTx<'_> {
     fn photo(&self, invite_id: &Id<Invite>) -> Result<Option<(String, Vec<u8>)>> {
         self.one(
             "SELECT content_type, bytes FROM photos WHERE invite_id = ?1",
-            [invite_id.as_str()],
+            [invite_id],
             |r| Ok((r.get("content_type")?, r.get("bytes")?)),
         )
     }
@@ -132,7 +132,7 @@ impl RegistrationRows for SqlTx<'_> {
         self.exec(
             "INSERT OR REPLACE INTO nda_acceptances (invite_id, text, text_sha256, signature, accepted_at) \
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![invite_id.as_str(), nda.text, nda.text_sha256, nda.signature, micros(nda.accepted_at)],
+            params![invite_id, nda.text, nda.text_sha256, nda.signature, micros(nda.accepted_at)],
         )?;
         Ok(())
     }
@@ -140,7 +140,7 @@ impl RegistrationRows for SqlTx<'_> {
     fn nda(&self, invite_id: &Id<Invite>) -> Result<Option<NdaAcceptance>> {
         self.one(
             &format!("SELECT {NDA_COLS} FROM nda_acceptances WHERE invite_id = ?1"),
-            [invite_id.as_str()],
+            [invite_id],
             rows::nda,
         )
     }

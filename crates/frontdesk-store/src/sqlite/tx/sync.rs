@@ -1,6 +1,6 @@
 //! Desk mutations' outcomes and the change feed.
 
-use frontdesk_core::{Portal, Timestamp};
+use frontdesk_core::{id, Id, Portal, Timestamp};
 use rusqlite::params;
 
 use super::SqlTx;
@@ -19,7 +19,7 @@ impl SyncRows for SqlTx<'_> {
     fn record_mutation(
         &mut self,
         m: &MutationOutcome,
-        user_id: &str,
+        user_id: &Id<id::User>,
         action: &str,
         at: Timestamp,
         now: Timestamp,

@@ -54,7 +54,7 @@ impl VisitRows for SqlTx<'_> {
     fn invite(&self, id: &Id<Invite>) -> Result<Option<Invite>> {
         self.one(
             &format!("SELECT {INVITE_COLS} FROM invites WHERE id = ?1"),
-            [id.as_str()],
+            [id],
             rows::invite,
         )
     }
@@ -71,7 +71,7 @@ impl VisitRows for SqlTx<'_> {
             Value::from(i.primary),
             Value::from(i.visitor_type_id.clone().map(String::from)),
             Value::from(micros(i.created_at)),
-            Value::from(i.created_by.clone()),
+            Value::from(i.created_by.to_string()),
         ];
         values.extend(changeable(i));
         let marks = (1..=values.len())
@@ -108,7 +108,7 @@ impl VisitRows for SqlTx<'_> {
     fn profile(&self, id: &Id<id::Profile>) -> Result<Option<Profile>> {
         self.one(
             &format!("SELECT {PROFILE_COLS} FROM profiles WHERE id = ?1"),
-            [id.as_str()],
+            [id],
             rows::profile,
         )
     }
@@ -144,7 +144,7 @@ impl VisitRows for SqlTx<'_> {
     fn active_card(&self, invite_id: &Id<Invite>) -> Result<Option<Card>> {
         self.one(
             &format!("SELECT {CARD_COLS} FROM cards WHERE invite_id = ?1 AND status = 'active'"),
-            [invite_id.as_str()],
+            [invite_id],
             rows::card,
         )
     }
@@ -154,14 +154,12 @@ impl VisitRows for SqlTx<'_> {
         building_id: &Id<id::Building>,
         number: &str,
         format: &str,
-    ) -> Result<Vec<String>> {
+    ) -> Result<Vec<Id<Invite>>> {
         let mut st = self.conn.prepare_cached(
             "SELECT invite_id FROM cards WHERE building_id = ?1 AND format = ?2 AND number = ?3 \
              AND status = 'active'",
         )?;
-        let rows = st.query_map([building_id.as_str(), format, number], |r| {
-            r.get("invite_id")
-        })?;
+        let rows = st.query_map(params![building_id, format, number], |r| r.get("invite_id"))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -220,7 +218,7 @@ impl VisitRows for SqlTx<'_> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {EVENT_COLS} FROM events WHERE invite_id = ?1 ORDER BY id"
         ))?;
-        let rows = st.query_map([invite_id.as_str()], rows::event)?;
+        let rows = st.query_map([invite_id], rows::event)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
