@@ -7,7 +7,7 @@ use frontdesk_testkit::printer as common;
 use std::time::Duration;
 
 use frontdesk_badge::{BadgeData, Renderer};
-use frontdesk_devices::printer::{BadgePrinter, IppPrinter, PrintQueue};
+use frontdesk_devices::printer::{BadgePrinter, IppPrinter, PdfDocument, PrintQueue};
 
 fn main() {
     let sim = common::Simulator::start("BenchPrinter");
@@ -29,12 +29,13 @@ fn main() {
         IppPrinter::new(&sim.uri, Duration::from_secs(5)).unwrap(),
     )];
     let q = PrintQueue::new(printers);
+    let doc = PdfDocument::new(pdf.clone());
     let (mut accepted, mut completed) = (vec![], vec![]);
     for i in 0..40 {
         let p = q
             .print(
                 &format!("bench-{i}"),
-                &pdf,
+                &doc,
                 "badge",
                 Duration::from_secs(30),
             )
