@@ -212,7 +212,14 @@ fn a_raster_only_label_printer_gets_pwg_raster_at_its_resolution() {
         "dot for dot what was drawn"
     );
     let dir = out_dir("pwg");
+    std::fs::copy(&received[0], dir.join("received.pwg")).unwrap();
     assert_scans(p, &doc.payload, &dir);
+    // CUPS (libcups's raster reader) reads it the same.
+    let by_cups = labels::read_with_cups(&received[0], &dir, 300);
+    assert_eq!((by_cups.width, by_cups.height), (732, 1181));
+    // Through a PDF and back the edges may move by a dot: the ink is the same within 2%.
+    assert!(by_cups.black_dots().abs_diff(p.black_dots()) * 50 < p.black_dots());
+    assert_scans(&by_cups, &doc.payload, &dir);
 }
 
 #[test]
@@ -232,7 +239,14 @@ fn an_airprint_printer_that_takes_only_urf_gets_apple_raster() {
     let p = &pages[0];
     assert_eq!((p.width, p.height, p.dpi), (732, 1181, 300));
     let dir = out_dir("urf");
+    std::fs::copy(&received[0], dir.join("received.urf")).unwrap();
     assert_scans(p, &doc.payload, &dir);
+    // CUPS (libcups's raster reader) reads it the same.
+    let by_cups = labels::read_with_cups(&received[0], &dir, 300);
+    assert_eq!((by_cups.width, by_cups.height), (732, 1181));
+    // Through a PDF and back the edges may move by a dot: the ink is the same within 2%.
+    assert!(by_cups.black_dots().abs_diff(p.black_dots()) * 50 < p.black_dots());
+    assert_scans(&by_cups, &doc.payload, &dir);
 }
 
 #[test]

@@ -330,6 +330,39 @@ for i, m in enumerate(re.finditer(r'\^GFA,(\d+),(\d+),(\d+),([^\^]*)', zpl)):
     pages_in(dir, "zpl-", dpi)
 }
 
+/// A PWG or Apple raster file as CUPS itself reads it: cups-filters' `rastertopdf` (libcups's
+/// raster reader, the one CUPS and printer applications use), then `pdftoppm` at `dpi`. A second
+/// reader besides [`decode_pwg`]/[`decode_urf`], so that the encoder is not only checked against
+/// a decoder written alongside it.
+pub fn read_with_cups(raster: &Path, dir: &Path, dpi: u32) -> Page {
+    let filter = Path::new("/usr/lib/cups/filter/rastertopdf");
+    assert!(
+        filter.exists(),
+        "{} is missing: apt-get install cups-filters",
+        filter.display()
+    );
+    let out = Command::new(filter)
+        .args(["1", "frontdesk", "badge", "1", ""])
+        .arg(raster)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() && out.stdout.starts_with(b"%PDF"),
+        "rastertopdf could not read {}: {}",
+        raster.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdf = dir.join("cups.pdf");
+    std::fs::write(&pdf, &out.stdout).unwrap();
+    run_tool(
+        Command::new("pdftoppm")
+            .args(["-r", &dpi.to_string(), "-gray", "-png", "-singlefile"])
+            .arg(&pdf)
+            .arg(dir.join("cups")),
+    );
+    read_png(&dir.join("cups.png"), dpi)
+}
+
 /// Run a decoding tool; its failure fails the test, with what it said.
 fn run_tool(cmd: &mut Command) {
     let out = cmd.output().unwrap();
