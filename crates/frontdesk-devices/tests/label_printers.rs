@@ -8,138 +8,47 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use frontdesk_devices::printer::{
-    self, dots, BadgePrinter, IppPrinter, PdfDocument, PrintDocument, PrintError, PrintQueue,
+    self, BadgePrinter, IppPrinter, PdfDocument, PrintDocument, PrintError, PrintQueue,
     PrinterProblem, RasterPage, SendAs, State,
 };
 use frontdesk_testkit::labels::{self, Page};
 use frontdesk_testkit::printer::{Config, Cups, Label, RawPort, Simulator};
+use frontdesk_testkit::qr_label::QrLabel;
 
 const WAIT: Duration = Duration::from_secs(30);
 
-/// A label with a QR code, as PDF (vector squares) and as raster (modules on whole dots), from
-/// one geometry: what a badge is to a printer, without the badge crate's fonts.
-struct QrLabel {
-    width_mm: f32,
-    height_mm: f32,
-    payload: String,
-}
+/// The test kit's QR label as a document the print queue takes.
+struct Doc(QrLabel);
 
-impl QrLabel {
-    fn new(width_mm: f32, height_mm: f32, payload: &str) -> Self {
-        Self {
-            width_mm,
-            height_mm,
-            payload: payload.into(),
-        }
-    }
-
-    /// The QR code's box: 60% of the narrow side, centred across, a quarter down.
-    fn qr_box_mm(&self) -> (f32, f32, f32) {
-        let size = self.width_mm.min(self.height_mm) * 0.6;
-        ((self.width_mm - size) / 2.0, self.height_mm * 0.25, size)
-    }
-
-    fn modules(&self) -> (usize, Vec<bool>) {
-        let code = qrcode::QrCode::new(self.payload.as_bytes()).unwrap();
-        let n = code.width();
-        let dark = code
-            .to_colors()
-            .into_iter()
-            .map(|c| c == qrcode::Color::Dark)
-            .collect();
-        (n, dark)
-    }
-}
-
-const QUIET: usize = 4;
-
-impl PrintDocument for QrLabel {
+impl PrintDocument for Doc {
     fn size_mm(&self) -> (f32, f32) {
-        (self.width_mm, self.height_mm)
+        (self.0.width_mm, self.0.height_mm)
     }
-
     fn pdf(&self) -> Result<Vec<u8>, String> {
-        let pt = |mm: f32| mm * 72.0 / 25.4;
-        let (x, y, size) = self.qr_box_mm();
-        let (n, dark) = self.modules();
-        let m = size / (n + 2 * QUIET) as f32;
-        let mut ops = String::from("0 g\n");
-        for r in 0..n {
-            for c in 0..n {
-                if dark[r * n + c] {
-                    // PDF's y runs up from the bottom.
-                    let top = y + (QUIET + r) as f32 * m;
-                    ops += &format!(
-                        "{:.3} {:.3} {:.3} {:.3} re f\n",
-                        pt(x + (QUIET + c) as f32 * m),
-                        pt(self.height_mm - top - m),
-                        pt(m),
-                        pt(m)
-                    );
-                }
-            }
-        }
-        Ok(minimal_pdf(pt(self.width_mm), pt(self.height_mm), &ops))
+        Ok(self.0.pdf())
     }
-
     fn raster(&self, dpi: u32) -> Result<RasterPage, String> {
-        let mut page = RasterPage::white(dots(self.width_mm, dpi), dots(self.height_mm, dpi), dpi);
-        let (x, y, size) = self.qr_box_mm();
-        let (n, dark) = self.modules();
-        // Whole dots a module, so that no module is a dot wider than its neighbour.
-        let m = dots(size, dpi) as usize / (n + 2 * QUIET);
-        let (x0, y0) = (dots(x, dpi) as usize, dots(y, dpi) as usize);
-        let w = page.width as usize;
-        for r in 0..n {
-            for c in 0..n {
-                if dark[r * n + c] {
-                    for dy in 0..m {
-                        let row = y0 + (QUIET + r) * m + dy;
-                        let col = x0 + (QUIET + c) * m;
-                        page.pixels[row * w + col..row * w + col + m].fill(0);
-                    }
-                }
-            }
-        }
-        Ok(page)
+        let (width, height, pixels) = self.0.raster(dpi);
+        Ok(RasterPage {
+            width,
+            height,
+            dpi,
+            pixels,
+        })
     }
 }
 
-/// A one-page PDF drawing `ops`, with a correct cross-reference table.
-fn minimal_pdf(w: f32, h: f32, ops: &str) -> Vec<u8> {
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-        format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {w:.3} {h:.3}] /Contents 4 0 R /Resources << >> >>"
-        ),
-        format!("<< /Length {} >>\nstream\n{ops}endstream", ops.len()),
-    ];
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = vec![];
-    for (i, o) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+impl Doc {
+    fn new(width_mm: f32, height_mm: f32, payload: &str) -> Self {
+        Self(QrLabel::new(width_mm, height_mm, payload))
     }
-    let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    fn payload(&self) -> &str {
+        &self.0.payload
     }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
 }
 
-fn badge() -> QrLabel {
-    QrLabel::new(62.0, 100.0, "frontdesk:visit:lookup-62")
+fn badge() -> Doc {
+    Doc::new(62.0, 100.0, "frontdesk:visit:lookup-62")
 }
 
 fn queue(uri: &str) -> PrintQueue {
@@ -213,13 +122,13 @@ fn a_raster_only_label_printer_gets_pwg_raster_at_its_resolution() {
     );
     let dir = out_dir("pwg");
     std::fs::copy(&received[0], dir.join("received.pwg")).unwrap();
-    assert_scans(p, &doc.payload, &dir);
+    assert_scans(p, doc.payload(), &dir);
     // CUPS (libcups's raster reader) reads it the same.
     let by_cups = labels::read_with_cups(&received[0], &dir, 300);
     assert_eq!((by_cups.width, by_cups.height), (732, 1181));
     // Through a PDF and back the edges may move by a dot: the ink is the same within 2%.
     assert!(by_cups.black_dots().abs_diff(p.black_dots()) * 50 < p.black_dots());
-    assert_scans(&by_cups, &doc.payload, &dir);
+    assert_scans(&by_cups, doc.payload(), &dir);
 }
 
 #[test]
@@ -240,13 +149,13 @@ fn an_airprint_printer_that_takes_only_urf_gets_apple_raster() {
     assert_eq!((p.width, p.height, p.dpi), (732, 1181, 300));
     let dir = out_dir("urf");
     std::fs::copy(&received[0], dir.join("received.urf")).unwrap();
-    assert_scans(p, &doc.payload, &dir);
+    assert_scans(p, doc.payload(), &dir);
     // CUPS (libcups's raster reader) reads it the same.
     let by_cups = labels::read_with_cups(&received[0], &dir, 300);
     assert_eq!((by_cups.width, by_cups.height), (732, 1181));
     // Through a PDF and back the edges may move by a dot: the ink is the same within 2%.
     assert!(by_cups.black_dots().abs_diff(p.black_dots()) * 50 < p.black_dots());
-    assert_scans(&by_cups, &doc.payload, &dir);
+    assert_scans(&by_cups, doc.payload(), &dir);
 }
 
 #[test]
@@ -277,7 +186,7 @@ fn a_pdf_printer_gets_the_pdf_at_the_badges_size() {
         p.width,
         p.height
     );
-    assert_scans(&p, &doc.payload, &dir);
+    assert_scans(&p, doc.payload(), &dir);
 }
 
 #[test]
@@ -317,7 +226,7 @@ fn a_continuous_roll_takes_any_badge_of_its_width() {
     assert_eq!(status.loaded_text(), "a 62 mm continuous roll");
     let q = queue(&sim.uri);
     q.print("r-roll-100", &badge(), "badge-long", WAIT).unwrap();
-    let short = QrLabel::new(62.0, 50.0, "frontdesk:visit:short");
+    let short = Doc::new(62.0, 50.0, "frontdesk:visit:short");
     q.print("r-roll-50", &short, "badge-short", WAIT).unwrap();
     let received = sim.received();
     assert_eq!(received.len(), 2);
@@ -327,7 +236,7 @@ fn a_continuous_roll_takes_any_badge_of_its_width() {
         .map(|f| labels::decode_pwg(&std::fs::read(f).unwrap())[0].height)
         .collect();
     assert_eq!(heights, vec![1181, 591]);
-    let narrow = QrLabel::new(29.0, 90.0, "narrow");
+    let narrow = Doc::new(29.0, 90.0, "narrow");
     let e = q.print("r-roll-29", &narrow, "badge", WAIT).unwrap_err();
     assert!(
         e.to_string().starts_with(
@@ -345,7 +254,7 @@ fn a_printer_that_says_nothing_of_its_labels_is_not_checked() {
     assert!(status.loaded.is_empty());
     assert_eq!(status.loaded_text(), "not reported");
     queue(&sim.uri)
-        .print("r-any", &QrLabel::new(54.0, 86.0, "cr80"), "badge", WAIT)
+        .print("r-any", &Doc::new(54.0, 86.0, "cr80"), "badge", WAIT)
         .unwrap();
     assert_eq!(sim.received().len(), 1);
 }
@@ -397,7 +306,7 @@ fn a_zebra_gets_the_badge_as_a_zpl_graphic() {
         // The graphic's rows are whole bytes: at most 7 dots wider than the label.
         assert_eq!(pages[0].height, size.1);
         assert!(pages[0].width >= size.0 && pages[0].width < size.0 + 8);
-        assert_scans(&pages[0], &doc.payload, &dir);
+        assert_scans(&pages[0], doc.payload(), &dir);
     }
     // A Zebra that is not there is offline, in words.
     drop(port);
@@ -429,9 +338,9 @@ fn driver_queue(name: &str, model: &str, page_size: &str) -> DriverQueue {
 
 impl DriverQueue {
     /// Print `doc` through the queue and return what its driver sent the printer.
-    fn print(&self, doc: &QrLabel) -> Vec<u8> {
+    fn print(&self, doc: &Doc) -> Vec<u8> {
         queue(&self.uri)
-            .print(&doc.payload, doc, "badge", WAIT)
+            .print(doc.payload(), doc, "badge", WAIT)
             .unwrap_or_else(|e| panic!("{e}\n{}", self.cups.log()));
         self.port.wait_for(1, WAIT).remove(0)
     }
@@ -459,18 +368,18 @@ fn a_cups_queue_with_the_brother_ql_driver_prints_the_badge() {
     let dir = out_dir("brother");
     let pages = labels::decode_brother(&sent, &dir);
     assert_eq!(pages.len(), 1, "one label");
-    assert_scans(&pages[0], &doc.payload, &dir);
+    assert_scans(&pages[0], doc.payload(), &dir);
 }
 
 #[test]
 fn a_cups_queue_with_the_dymo_driver_prints_the_badge() {
     // 30256 shipping labels, 2 5/16 × 4 in: the LabelWriter's badge-sized label.
     let q = driver_queue("LabelWriter450", LABELWRITER_450, "w167h288");
-    let doc = QrLabel::new(58.9, 101.6, "frontdesk:visit:dymo");
+    let doc = Doc::new(58.9, 101.6, "frontdesk:visit:dymo");
     let pages = labels::decode_dymo(&q.print(&doc));
     assert_eq!(pages.len(), 1, "one label");
     let dir = out_dir("dymo");
-    assert_scans(&pages[0], &doc.payload, &dir);
+    assert_scans(&pages[0], doc.payload(), &dir);
 }
 
 #[test]

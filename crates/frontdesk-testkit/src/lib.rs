@@ -8,6 +8,7 @@
 //!   that catches what a driver or a ZPL printer is sent;
 //! - [`labels`]: decoders for what label printers receive (PWG raster, URF, DYMO, Brother raster
 //!   and ZPL through their PyPI tools) and `zbarimg` to read the QR code back;
+//! - [`qr_label`]: a label with a QR code, as PDF and as raster on whole dots, to print;
 //! - [`pcsc_sim`]: `pcscd` with the vpcd virtual reader and a virtual MIFARE Classic card.
 //!
 //! A harness fails loudly: it panics with what is missing rather than letting a test pass
@@ -19,6 +20,7 @@ pub mod labels;
 pub mod pcsc_sim;
 pub mod portal;
 pub mod printer;
+pub mod qr_label;
 
 /// A TCP port free on loopback right now.
 pub fn free_port() -> u16 {
