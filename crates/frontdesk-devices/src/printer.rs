@@ -485,6 +485,7 @@ impl BadgePrinter for IppPrinter {
             problem: PrinterProblem::NoFormat,
         })?;
         let bytes = encode(doc, how).map_err(PrintError::Document)?;
+        tracing::debug!(printer = %self.text, format = %how, bytes = bytes.len(), "sending the badge");
         let mut job = IppOperationBuilder::print_job(
             self.uri.clone(),
             IppPayload::new(std::io::Cursor::new(bytes)),

@@ -159,6 +159,35 @@ fn an_airprint_printer_that_takes_only_urf_gets_apple_raster() {
 }
 
 #[test]
+fn a_printer_that_takes_only_png_gets_a_png_at_its_resolution() {
+    // LPrint (Debian's IPP server for DYMO and Zebra label printers) takes PNG and PWG raster;
+    // one that offers only PNG gets the badge as a PNG, with its resolution in the file.
+    let sim = Simulator::start_with(
+        "PngOnly",
+        &Config {
+            formats: "image/png",
+            dpi: 203,
+            ..Config::raster()
+        },
+    );
+    assert_eq!(status_of(&sim.uri).send_as, Some(SendAs::Png { dpi: 203 }));
+    let doc = badge();
+    queue(&sim.uri)
+        .print("r-png", &doc, "badge-png", WAIT)
+        .unwrap();
+    let received = sim.received();
+    assert_eq!(received.len(), 1, "{received:?}");
+    assert!(
+        received[0].to_string_lossy().ends_with(".png"),
+        "{received:?}"
+    );
+    let p = labels::read_png(&received[0], 203);
+    assert_eq!((p.width, p.height), (496, 799), "62 × 100 mm at 203 dpi");
+    let dir = out_dir("png");
+    assert_scans(&p, doc.payload(), &dir);
+}
+
+#[test]
 fn a_pdf_printer_gets_the_pdf_at_the_badges_size() {
     let sim = Simulator::start_with("PdfLabel", &Config::pdf());
     let doc = badge();
