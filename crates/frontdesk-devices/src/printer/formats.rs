@@ -127,16 +127,17 @@ impl Capabilities {
     }
 
     /// The printer's own resolution when PWG raster is offered at it, else the lowest PWG
-    /// resolution: a label printer's native one, and the least data to send.
+    /// resolution (a label printer's native one, and the least data to send); a printer that
+    /// lists no PWG resolution gets its own.
     fn pwg_dpi(&self) -> Option<u32> {
-        let native = self
+        let mut native = self
             .resolution_default
             .into_iter()
             .chain(self.resolutions.iter().copied());
         native
-            .into_iter()
             .find(|r| self.pwg_resolutions.contains(r))
             .or_else(|| self.pwg_resolutions.iter().copied().min())
+            .or(self.resolution_default)
     }
 
     /// URF's resolutions are in `urf-supported` as `RS300` or `RS300-600`; the first is the
@@ -372,6 +373,15 @@ mod tests {
             Some(SendAs::AutoDetect)
         );
         assert_eq!(caps(&["text/plain"]).choose(), None);
+        let mut unlisted = caps(&["image/pwg-raster"]);
+        unlisted.pwg_resolutions.clear();
+        assert_eq!(
+            unlisted.choose(),
+            Some(SendAs::PwgRaster {
+                dpi: 600,
+                one_bit: true
+            })
+        );
         let mut grey = caps(&["image/pwg-raster"]);
         grey.pwg_types = vec!["sgray_8".into()];
         grey.resolution_default = Some(203);
