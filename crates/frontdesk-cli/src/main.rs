@@ -10,7 +10,7 @@ use frontdesk_api::{BadgeParams, CardRequest};
 use frontdesk_badge::{BadgeData, Renderer};
 use frontdesk_client::{Client, ClientError, Transport};
 use frontdesk_devices::encoder::{CardEncoder, Credential, PcscEncoder};
-use frontdesk_devices::printer::{self, BadgePrinter, IppPrinter, PrintQueue};
+use frontdesk_devices::printer::{self, BadgePrinter, IppPrinter, PdfDocument, PrintQueue};
 
 #[derive(Parser)]
 #[command(
@@ -386,7 +386,12 @@ fn print(
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_else(|| "badge".into());
     let request = format!("cli-{}-{}", std::process::id(), name);
-    let done = PrintQueue::new(printers).print(&request, &pdf, &name, Duration::from_secs(wait))?;
+    let done = PrintQueue::new(printers).print(
+        &request,
+        &PdfDocument::new(pdf),
+        &name,
+        Duration::from_secs(wait),
+    )?;
     println!(
         "Printed on {} (job {}){} in {:.1} s",
         done.printer,

@@ -37,7 +37,11 @@ fn an_installer_renders_a_sample_lists_printers_and_prints_with_a_fallback() {
     let o = frontdesk(&["badge", "templates"]);
     assert!(text(&o).contains("label-62x100") && text(&o).contains("cr80"));
 
-    let sim = common::Simulator::start("InstallerPrinter");
+    // A card printer with CR80 cards loaded, for the CR80 sample.
+    let sim = common::Simulator::start_with(
+        "InstallerPrinter",
+        &common::Config::pdf().loaded(common::Label::DieCut("om_cr80_85.6x54mm", 85.6, 54.0)),
+    );
     let dead = format!("ipp://localhost:{}/ipp/print", common::free_port());
     let o = frontdesk(&[
         "printers",
@@ -133,14 +137,14 @@ fn failures_are_one_plain_line_even_with_backtraces_on() {
     assert!(o.status.success(), "{}", text(&o));
     let pdf = pdf.to_str().unwrap();
 
-    // A label printer that takes raster only refuses the PDF with an IPP status.
-    let raster = common::Simulator::start_with_formats("RasterOnly", "image/pwg-raster,image/urf");
+    // A label printer that takes raster only: a PDF file cannot be turned into its raster.
+    let raster = common::Simulator::start_with("RasterOnly", &common::Config::raster());
     let dead_printer = format!("ipp://localhost:{}/ipp/print", common::free_port());
     let dead_portal = format!("http://127.0.0.1:{}", common::free_port());
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (
             vec!["print", pdf, "--printer", &raster.uri],
-            "The printer does not accept this kind of document",
+            "The badge could not be prepared for this printer",
         ),
         (
             vec!["print", pdf, "--printer", &dead_printer],

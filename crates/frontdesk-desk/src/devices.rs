@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use frontdesk_api::{BadgeParams, Printed};
 use frontdesk_devices::encoder::{CardEncoder, Credential, PcscEncoder};
-use frontdesk_devices::printer::{BadgePrinter, IppPrinter, PrintQueue};
+use frontdesk_devices::printer::{BadgePrinter, IppPrinter, PdfDocument, PrintQueue};
 
 use crate::workers::Status;
 use crate::{Console, DeskError, DeviceState, Devices, EncodedCard, Result};
@@ -107,7 +107,7 @@ impl Console {
         let printed = PrintQueue::new(printers)
             .print(
                 &uuid::Uuid::now_v7().to_string(),
-                &pdf,
+                &PdfDocument::new(pdf),
                 &format!("badge-{id}"),
                 Duration::from_secs(60),
             )

@@ -1,6 +1,20 @@
-//! Badge printers over IPP (IPP Everywhere printers, or CUPS queues): status, Print-Job, follow
+//! Badge printers over IPP (IPP Everywhere printers, AirPrint label printers, CUPS queues) and
+//! Zebra printers over ZPL: status, format negotiation and the media check, Print-Job, follow
 //! the job to the end, fall back to a second printer when the first is down, and never print
 //! twice for one request.
+//!
+//! A document is a [`PrintDocument`]: the queue asks it for a PDF or for a raster page at the
+//! printer's resolution, whichever the printer takes ([`Capabilities::choose`]).
+
+mod document;
+mod formats;
+mod media;
+mod zpl;
+
+pub use document::{dots, PdfDocument, PrintDocument, RasterPage};
+pub use formats::{encode, png, pwg_raster, urf, zpl, Capabilities, SendAs};
+pub use media::{Media, TOLERANCE_MM};
+pub use zpl::ZplPrinter;
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -25,13 +39,23 @@ pub enum PrinterProblem {
     NotAccepting,
     #[error("The badge printer has stopped ({0}). Check it for a message, or restart it.")]
     Stopped(String),
-    #[error("This printer cannot print PDF badges. Choose another printer.")]
-    NoPdf,
+    /// A CUPS queue paused by an administrator (`cupsdisable`), with the reason they gave.
+    #[error("The badge printer's queue is paused at the print server{}. Resume it there, then try again.", in_brackets(.0))]
+    Paused(Option<String>),
+    #[error("This printer takes none of the formats a badge can be sent in (PDF, PWG raster, Apple raster, PNG). Add it through a CUPS queue with its driver, or choose another printer.")]
+    NoFormat,
+    /// The labels loaded are not the badge's size; the sentence says both.
+    #[error("{0}")]
+    WrongMedia(String),
+}
+
+fn in_brackets(s: &Option<String>) -> String {
+    s.as_deref().map(|m| format!(" ({m})")).unwrap_or_default()
 }
 
 #[derive(Debug, Error)]
 pub enum PrintError {
-    #[error("{0} is not a printer address (expected ipp://host:port/path).")]
+    #[error("{0} is not a printer address (expected ipp://host:port/path, or zpl://host:9100 for a Zebra printer).")]
     InvalidUri(String),
     #[error("There is no printer at {0}. Check the printer address in the desk settings.")]
     NotFound(String),
@@ -55,6 +79,8 @@ pub enum PrintError {
     Refused(String),
     #[error("No badge printer is configured. Add one in the desk settings.")]
     NoPrinter,
+    #[error("The badge could not be prepared for this printer: {0}.")]
+    Document(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,16 +90,27 @@ pub enum State {
     Stopped,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrinterStatus {
     pub uri: String,
     pub name: Option<String>,
+    /// `printer-make-and-model` ("Brother QL-820NWB").
+    pub model: Option<String>,
     pub state: State,
     /// `printer-state-reasons` as the printer says them (`none`, `media-empty-report`, …).
     pub reasons: Vec<String>,
+    /// `printer-state-message`, when the printer (or CUPS) gave one.
+    pub message: Option<String>,
     pub accepting: bool,
+    /// `media-supported`.
     pub media: Vec<String>,
+    /// What is loaded (`media-col-ready`, else `media-ready`); empty when the printer does not
+    /// say, and then the media check is left to the printer.
+    pub loaded: Vec<Media>,
     pub formats: Vec<String>,
+    pub capabilities: Capabilities,
+    /// What a badge will be sent as; None when the printer takes nothing a badge can be.
+    pub send_as: Option<SendAs>,
 }
 
 impl PrinterStatus {
@@ -93,21 +130,42 @@ impl PrinterStatus {
         if has("offline") || has("shutdown") {
             return Some(PrinterProblem::Offline);
         }
+        if has("paused") {
+            return Some(PrinterProblem::Paused(self.message.clone()));
+        }
         if !self.accepting {
             return Some(PrinterProblem::NotAccepting);
         }
         if self.state == State::Stopped {
-            return Some(PrinterProblem::Stopped(self.reasons.join(", ")));
+            let why = match &self.message {
+                Some(m) => m.clone(),
+                None => self.reasons.join(", "),
+            };
+            return Some(PrinterProblem::Stopped(why));
         }
-        if !self.formats.is_empty()
-            && !self
-                .formats
-                .iter()
-                .any(|f| f == "application/pdf" || f == "application/octet-stream")
-        {
-            return Some(PrinterProblem::NoPdf);
+        if self.send_as.is_none() {
+            return Some(PrinterProblem::NoFormat);
         }
         None
+    }
+
+    /// The loaded stock a `width` × `height` mm badge prints on (None when the printer does not
+    /// say what is loaded), or why it does not fit, before anything is sent.
+    pub fn media_for(&self, width: f32, height: f32) -> Result<Option<&Media>, PrinterProblem> {
+        media::check(&self.loaded, width, height).map_err(PrinterProblem::WrongMedia)
+    }
+
+    /// "62 × 100 mm labels", or "not reported": for the Devices screen.
+    pub fn loaded_text(&self) -> String {
+        if self.loaded.is_empty() {
+            "not reported".into()
+        } else {
+            self.loaded
+                .iter()
+                .map(|m| m.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
     }
 }
 
@@ -126,14 +184,30 @@ pub struct JobStatus {
     pub reasons: Vec<String>,
 }
 
-/// A badge printer. The IPP one is the real implementation; the trait lets a desk mix printer
-/// families behind one queue.
+/// A badge printer: IPP ([`IppPrinter`]) or ZPL over a socket ([`ZplPrinter`]); the trait lets a
+/// desk mix printer families behind one queue.
 pub trait BadgePrinter: Send + Sync {
     fn uri(&self) -> &str;
     fn status(&self) -> Result<PrinterStatus, PrintError>;
-    /// Send the PDF; returns the printer's job id once the printer accepted the job.
-    fn submit(&self, pdf: Vec<u8>, job_name: &str) -> Result<i32, PrintError>;
+    /// Send `doc` as `status.send_as` (the status just read, so the printer is asked once);
+    /// returns the printer's job id once the printer accepted the job.
+    fn submit(
+        &self,
+        doc: &dyn PrintDocument,
+        status: &PrinterStatus,
+        job_name: &str,
+    ) -> Result<i32, PrintError>;
     fn job(&self, id: i32) -> Result<JobStatus, PrintError>;
+}
+
+/// The printer at `uri`: `ipp://`/`ipps://` (IPP Everywhere, AirPrint, CUPS queues), or
+/// `zpl://host:9100` / `socket://host:port?format=zpl` (a Zebra printer's raw port).
+pub fn open(uri: &str, timeout: Duration) -> Result<Box<dyn BadgePrinter>, PrintError> {
+    if zpl::is_zpl(uri) {
+        Ok(Box::new(ZplPrinter::new(uri, timeout)?))
+    } else {
+        Ok(Box::new(IppPrinter::new(uri, timeout)?))
+    }
 }
 
 pub struct IppPrinter {
@@ -198,8 +272,8 @@ fn refusal(status: StatusCode) -> String {
         | S::ClientErrorDocumentFormatError
         | S::ClientErrorCompressionNotSupported
         | S::ClientErrorCompressionError => {
-            "The printer does not accept this kind of document (badges are sent as PDF). \
-             Choose a printer that prints PDF, or add it through a CUPS queue that converts for it."
+            "The printer does not accept this kind of document, although it listed it as one it \
+             takes. Add it through a CUPS queue with its driver, or choose another printer."
         }
         S::ClientErrorForbidden | S::ClientErrorNotAuthenticated | S::ClientErrorNotAuthorized => {
             "The printer refuses jobs from this computer. Allow printing from it on the printer \
@@ -253,6 +327,124 @@ fn strings(v: Option<&IppValue>) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Resolutions in dpi (a dots-per-cm one is converted; cross-feed and feed differ only on
+/// printers badges do not use, and the cross-feed one is what the raster is drawn at).
+fn resolutions(v: Option<&IppValue>) -> Vec<u32> {
+    v.map(|v| {
+        v.into_iter()
+            .filter_map(|x| match *x {
+                IppValue::Resolution {
+                    cross_feed, units, ..
+                } if cross_feed > 0 => Some(if units == 4 {
+                    (f64::from(cross_feed) * 2.54).round() as u32
+                } else {
+                    cross_feed as u32
+                }),
+                _ => None,
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn member<'a>(v: &'a IppValue, name: &str) -> Option<&'a IppValue> {
+    match v {
+        IppValue::Collection(c) => c.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+/// `media-col-ready`: each collection's `media-size` in hundredths of mm; a `y-dimension` that
+/// is a range (or 0) is a continuous roll.
+fn media_cols(v: Option<&IppValue>) -> Vec<Media> {
+    let Some(v) = v else { return vec![] };
+    v.into_iter()
+        .filter_map(|col| {
+            let size = member(col, "media-size")?;
+            let width = match member(size, "x-dimension")? {
+                IppValue::Integer(x) => *x,
+                IppValue::RangeOfInteger { max, .. } => *max,
+                _ => return None,
+            };
+            let length = match member(size, "y-dimension")? {
+                IppValue::Integer(y) if *y > 0 => Some(*y as f32 / 100.0),
+                _ => None,
+            };
+            let name = member(col, "media-size-name")
+                .or_else(|| member(col, "media-key"))
+                .map(|n| n.to_string());
+            Some(Media {
+                name,
+                width_mm: width as f32 / 100.0,
+                length_mm: length,
+            })
+        })
+        .collect()
+}
+
+/// Read a printer's status from its attributes (a Get-Printer-Attributes answer, or one
+/// printer of a CUPS-Get-Printers answer).
+fn read_status<'a>(uri: String, get: impl Fn(&str) -> Option<&'a IppValue>) -> PrinterStatus {
+    let capabilities = Capabilities {
+        formats: strings(get(IppAttribute::DOCUMENT_FORMAT_SUPPORTED)),
+        resolution_default: resolutions(get("printer-resolution-default"))
+            .first()
+            .copied(),
+        resolutions: resolutions(get("printer-resolution-supported")),
+        pwg_resolutions: resolutions(get("pwg-raster-document-resolution-supported")),
+        pwg_types: strings(get("pwg-raster-document-type-supported")),
+        urf: strings(get("urf-supported")),
+    };
+    let mut loaded = media_cols(get("media-col-ready"));
+    if loaded.is_empty() {
+        loaded = strings(get("media-ready"))
+            .iter()
+            .filter_map(|k| Media::from_keyword(k))
+            .collect();
+    }
+    PrinterStatus {
+        uri,
+        name: get(IppAttribute::PRINTER_NAME).map(|v| v.to_string()),
+        model: get("printer-make-and-model")
+            .map(|v| v.to_string())
+            .filter(|m| !m.is_empty()),
+        state: printer_state(get(IppAttribute::PRINTER_STATE)),
+        reasons: strings(get(IppAttribute::PRINTER_STATE_REASONS)),
+        message: get("printer-state-message")
+            .map(|v| v.to_string().trim().to_string())
+            .filter(|m| !m.is_empty()),
+        accepting: get(IppAttribute::PRINTER_IS_ACCEPTING_JOBS)
+            .and_then(|v| v.as_boolean())
+            .copied()
+            .unwrap_or(true),
+        media: strings(get(IppAttribute::MEDIA_SUPPORTED)),
+        loaded,
+        formats: capabilities.formats.clone(),
+        send_as: capabilities.choose(),
+        capabilities,
+    }
+}
+
+/// What Get-Printer-Attributes asks for: the state, and all the choice of format and the media
+/// check need.
+const STATUS_ATTRIBUTES: &[&str] = &[
+    IppAttribute::PRINTER_NAME,
+    "printer-make-and-model",
+    IppAttribute::PRINTER_STATE,
+    IppAttribute::PRINTER_STATE_REASONS,
+    "printer-state-message",
+    IppAttribute::PRINTER_IS_ACCEPTING_JOBS,
+    IppAttribute::MEDIA_SUPPORTED,
+    "media-ready",
+    "media-col-ready",
+    IppAttribute::DOCUMENT_FORMAT_SUPPORTED,
+    "printer-resolution-default",
+    "printer-resolution-supported",
+    "pwg-raster-document-resolution-supported",
+    "pwg-raster-document-type-supported",
+    "urf-supported",
+];
+
 fn printer_state(v: Option<&IppValue>) -> State {
     match v
         .and_then(|v| v.as_enum())
@@ -271,44 +463,57 @@ impl BadgePrinter for IppPrinter {
 
     fn status(&self) -> Result<PrinterStatus, PrintError> {
         let op = IppOperationBuilder::get_printer_attributes(self.uri.clone())
-            .attributes([
-                IppAttribute::PRINTER_NAME,
-                IppAttribute::PRINTER_STATE,
-                IppAttribute::PRINTER_STATE_REASONS,
-                IppAttribute::PRINTER_IS_ACCEPTING_JOBS,
-                IppAttribute::MEDIA_SUPPORTED,
-                IppAttribute::DOCUMENT_FORMAT_SUPPORTED,
-            ])
+            .attributes(STATUS_ATTRIBUTES.iter().copied())
             .build()
             .map_err(|e| {
                 PrintError::Refused(format!("The printer request could not be made: {e}."))
             })?;
         let r = self.send(op)?;
-        let t = DelimiterTag::PrinterAttributes;
-        Ok(PrinterStatus {
-            uri: self.text.clone(),
-            name: attr(&r, t, IppAttribute::PRINTER_NAME).map(|v| v.to_string()),
-            state: printer_state(attr(&r, t, IppAttribute::PRINTER_STATE)),
-            reasons: strings(attr(&r, t, IppAttribute::PRINTER_STATE_REASONS)),
-            accepting: attr(&r, t, IppAttribute::PRINTER_IS_ACCEPTING_JOBS)
-                .and_then(|v| v.as_boolean())
-                .copied()
-                .unwrap_or(true),
-            media: strings(attr(&r, t, IppAttribute::MEDIA_SUPPORTED)),
-            formats: strings(attr(&r, t, IppAttribute::DOCUMENT_FORMAT_SUPPORTED)),
-        })
+        Ok(read_status(self.text.clone(), |name| {
+            attr(&r, DelimiterTag::PrinterAttributes, name)
+        }))
     }
 
-    fn submit(&self, pdf: Vec<u8>, job_name: &str) -> Result<i32, PrintError> {
-        let op = IppOperationBuilder::print_job(
+    fn submit(
+        &self,
+        doc: &dyn PrintDocument,
+        status: &PrinterStatus,
+        job_name: &str,
+    ) -> Result<i32, PrintError> {
+        let how = status.send_as.ok_or_else(|| PrintError::Unavailable {
+            uri: self.text.clone(),
+            problem: PrinterProblem::NoFormat,
+        })?;
+        let bytes = encode(doc, how).map_err(PrintError::Document)?;
+        tracing::debug!(printer = %self.text, format = %how, bytes = bytes.len(), "sending the badge");
+        let mut job = IppOperationBuilder::print_job(
             self.uri.clone(),
-            IppPayload::new(std::io::Cursor::new(pdf)),
+            IppPayload::new(std::io::Cursor::new(bytes)),
         )
         .user_name("frontdesk")
         .job_title(job_name)
-        .document_format("application/pdf")
-        .build()
-        .map_err(|e| PrintError::Refused(format!("The print job could not be made: {e}.")))?;
+        .document_format(how.mime());
+        // Name the loaded label the badge goes on, so a printer (or a CUPS driver) with several
+        // sizes uses that one. A continuous roll is not named: its name carries the roll's
+        // length, and the page itself gives the cut.
+        let (w, h) = doc.size_mm();
+        if let Ok(Some(Media {
+            name: Some(name),
+            length_mm: Some(_),
+            ..
+        })) = status.media_for(w, h)
+        {
+            if status.media.iter().any(|m| m == name) {
+                let media = IppValue::new_keyword(name.as_str())
+                    .and_then(|v| IppAttribute::with_name("media", v));
+                if let Ok(a) = media {
+                    job = job.attribute(a);
+                }
+            }
+        }
+        let op = job
+            .build()
+            .map_err(|e| PrintError::Refused(format!("The print job could not be made: {e}.")))?;
         let r = self.send(op)?;
         attr(&r, DelimiterTag::JobAttributes, IppAttribute::JOB_ID)
             .and_then(|v| v.as_integer())
@@ -359,21 +564,11 @@ pub fn discover_cups(server: &str, timeout: Duration) -> Result<Vec<PrinterStatu
         .groups_of(DelimiterTag::PrinterAttributes)
         .map(|g| {
             let get = |n: &str| g.get(n).map(|a| a.value());
-            PrinterStatus {
-                uri: strings(get(IppAttribute::PRINTER_URI_SUPPORTED))
-                    .into_iter()
-                    .next()
-                    .unwrap_or_default(),
-                name: get(IppAttribute::PRINTER_NAME).map(|v| v.to_string()),
-                state: printer_state(get(IppAttribute::PRINTER_STATE)),
-                reasons: strings(get(IppAttribute::PRINTER_STATE_REASONS)),
-                accepting: get(IppAttribute::PRINTER_IS_ACCEPTING_JOBS)
-                    .and_then(|v| v.as_boolean())
-                    .copied()
-                    .unwrap_or(true),
-                media: strings(get(IppAttribute::MEDIA_SUPPORTED)),
-                formats: strings(get(IppAttribute::DOCUMENT_FORMAT_SUPPORTED)),
-            }
+            let uri = strings(get(IppAttribute::PRINTER_URI_SUPPORTED))
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            read_status(uri, get)
         })
         .collect())
 }
@@ -407,11 +602,11 @@ impl PrintQueue {
         }
     }
 
-    #[tracing::instrument(skip(self, pdf), fields(bytes = pdf.len()), err(Display))]
+    #[tracing::instrument(skip(self, doc), err(Display))]
     pub fn print(
         &self,
         request_id: &str,
-        pdf: &[u8],
+        doc: &dyn PrintDocument,
         job_name: &str,
         wait: Duration,
     ) -> Result<Printed, PrintError> {
@@ -426,19 +621,26 @@ impl PrintQueue {
         let started = Instant::now();
         let mut first_problem: Option<PrintError> = None;
         for (i, printer) in self.printers.iter().enumerate() {
-            // A printer that is down (or would refuse the job) hands over to the next.
-            let ready = printer.status().and_then(|s| match s.problem() {
-                None => Ok(()),
-                Some(problem) => Err(PrintError::Unavailable {
-                    uri: s.uri,
-                    problem,
-                }),
+            // A printer that is down, would refuse the job, or has other labels loaded hands
+            // over to the next, before anything is sent to it.
+            let (w, h) = doc.size_mm();
+            let ready = printer.status().and_then(|s| {
+                match s.problem().or_else(|| s.media_for(w, h).err()) {
+                    None => Ok(s),
+                    Some(problem) => Err(PrintError::Unavailable {
+                        uri: s.uri,
+                        problem,
+                    }),
+                }
             });
-            if let Err(e) = ready {
-                first_problem.get_or_insert(e);
-                continue;
-            }
-            let job_id = printer.submit(pdf.to_vec(), job_name)?;
+            let status = match ready {
+                Ok(s) => s,
+                Err(e) => {
+                    first_problem.get_or_insert(e);
+                    continue;
+                }
+            };
+            let job_id = printer.submit(doc, &status, job_name)?;
             let accepted_after = started.elapsed();
             let end = self.follow(printer.as_ref(), job_id, wait)?;
             let printed = Printed {

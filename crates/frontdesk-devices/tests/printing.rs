@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::Simulator;
 use frontdesk_badge::{BadgeData, Renderer};
 use frontdesk_devices::printer::{
-    BadgePrinter, IppPrinter, PrintError, PrintQueue, PrinterProblem, State,
+    BadgePrinter, IppPrinter, PdfDocument, PrintError, PrintQueue, PrinterProblem, SendAs, State,
 };
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -42,11 +42,14 @@ fn a_badge_prints_and_the_printer_receives_exactly_that_document() {
     let status = p.status().unwrap();
     assert_eq!(status.state, State::Idle);
     assert!(status.accepting && status.formats.iter().any(|f| f == "application/pdf"));
+    assert_eq!(status.send_as, Some(SendAs::Pdf));
     assert_eq!(status.problem(), None);
 
     let pdf = badge("Zoë Ødegård");
     let q = PrintQueue::new(vec![printer(&sim.uri)]);
-    let done = q.print("req-1", &pdf, "badge-ada", WAIT).unwrap();
+    let done = q
+        .print("req-1", &PdfDocument::new(pdf.clone()), "badge-ada", WAIT)
+        .unwrap();
     assert!(!done.fell_back);
     let received = sim.received();
     assert_eq!(received.len(), 1);
@@ -68,7 +71,9 @@ fn a_badge_prints_and_the_printer_receives_exactly_that_document() {
     assert!(String::from_utf8_lossy(&text.stdout).contains("Zoë Ødegård"));
 
     // The same request again is not printed twice.
-    let again = q.print("req-1", &pdf, "badge-ada", WAIT).unwrap();
+    let again = q
+        .print("req-1", &PdfDocument::new(pdf.clone()), "badge-ada", WAIT)
+        .unwrap();
     assert_eq!(again, done);
     assert_eq!(sim.received().len(), 1);
 }
@@ -78,7 +83,9 @@ fn a_down_printer_hands_the_badge_to_the_fallback() {
     let sim = Simulator::start("FallbackPrinter");
     let dead = format!("ipp://localhost:{}/ipp/print", common::free_port());
     let q = PrintQueue::new(vec![printer(&dead), printer(&sim.uri)]);
-    let done = q.print("req-2", &badge("Ada"), "badge", WAIT).unwrap();
+    let done = q
+        .print("req-2", &PdfDocument::new(badge("Ada")), "badge", WAIT)
+        .unwrap();
     assert!(done.fell_back);
     assert_eq!(done.printer, sim.uri);
     assert_eq!(sim.received().len(), 1);
@@ -89,7 +96,7 @@ fn problems_are_reported_in_words_and_nothing_counts_as_printed() {
     // Unreachable.
     let dead = format!("ipp://localhost:{}/ipp/print", common::free_port());
     let e = PrintQueue::new(vec![printer(&dead)])
-        .print("r", &badge("A"), "b", WAIT)
+        .print("r", &PdfDocument::new(badge("A")), "b", WAIT)
         .unwrap_err();
     assert!(
         matches!(
@@ -121,7 +128,7 @@ fn problems_are_reported_in_words_and_nothing_counts_as_printed() {
     let q = PrintQueue::new(vec![printer(&sim.uri)]);
     sim.set_mode("jam");
     let e = q
-        .print("req-jam", &badge("Ada"), "badge", WAIT)
+        .print("req-jam", &PdfDocument::new(badge("Ada")), "badge", WAIT)
         .unwrap_err();
     assert!(matches!(e, PrintError::JobFailed { .. }), "{e:?}");
     assert!(
@@ -129,12 +136,19 @@ fn problems_are_reported_in_words_and_nothing_counts_as_printed() {
         "{e}"
     );
     sim.set_mode("ok");
-    let done = q.print("req-jam", &badge("Ada"), "badge", WAIT).unwrap();
+    let done = q
+        .print("req-jam", &PdfDocument::new(badge("Ada")), "badge", WAIT)
+        .unwrap();
     assert!(done.job_id > 1);
 
     // Out of labels: the printer says so, and the next badge is refused before it is sent.
     sim.set_mode("media-empty");
-    let _ = q.print("req-last-label", &badge("Ada"), "badge", WAIT);
+    let _ = q.print(
+        "req-last-label",
+        &PdfDocument::new(badge("Ada")),
+        "badge",
+        WAIT,
+    );
     let status = IppPrinter::new(&sim.uri, Duration::from_secs(5))
         .unwrap()
         .status()
@@ -146,7 +160,7 @@ fn problems_are_reported_in_words_and_nothing_counts_as_printed() {
     );
     let sent_before = sim.received().len();
     let e = q
-        .print("req-empty", &badge("Ada"), "badge", WAIT)
+        .print("req-empty", &PdfDocument::new(badge("Ada")), "badge", WAIT)
         .unwrap_err();
     assert!(
         matches!(
@@ -166,21 +180,28 @@ fn problems_are_reported_in_words_and_nothing_counts_as_printed() {
 }
 
 #[test]
-fn a_printer_that_takes_no_pdf_says_so_in_words() {
-    // A label printer as AirPrint offers it: raster only. Its status lists
-    // application/octet-stream, so the job is sent, and the printer refuses it with
-    // client-error-attributes-or-values-not-supported.
-    let sim = Simulator::start_with_formats("RasterLabel", "image/pwg-raster,image/urf");
+fn a_printer_that_takes_nothing_a_badge_can_be_says_so_in_words() {
+    let sim = common::Simulator::start_with(
+        "TextOnly",
+        &common::Config {
+            formats: "text/plain",
+            ..common::Config::pdf()
+        },
+    );
+    let status = IppPrinter::new(&sim.uri, Duration::from_secs(5))
+        .unwrap()
+        .status()
+        .unwrap();
+    assert_eq!(status.send_as, None);
+    assert_eq!(status.problem(), Some(PrinterProblem::NoFormat));
     let e = PrintQueue::new(vec![printer(&sim.uri)])
-        .print("r", &badge("Ada"), "badge", WAIT)
+        .print("r", &PdfDocument::new(badge("Ada")), "badge", WAIT)
         .unwrap_err();
-    assert!(matches!(e, PrintError::Refused(_)), "{e:?}");
     let text = e.to_string();
     assert!(
-        text.starts_with("The printer does not accept this kind of document"),
+        text.starts_with("This printer takes none of the formats a badge can be sent in"),
         "{text}"
     );
-    assert!(!text.contains("ClientError"), "{text}");
     assert!(sim.received().is_empty());
 }
 
