@@ -125,7 +125,10 @@ fn a_building_invite_for_a_linked_tenant_from_invitation_to_badge_and_card() {
 
     // The badge: rendered by the portal, printed on the simulator, read back from what the
     // printer received.
-    assert_eq!(lobby.print_badge(&found.id).unwrap(), "Badge printed.");
+    assert_eq!(
+        lobby.print_badge(&found.id, "press-1").unwrap(),
+        "Badge printed."
+    );
     let received = printer.received();
     assert_eq!(received.len(), 1, "one badge printed: {received:?}");
     let pdf = received[0].as_os_str();

@@ -239,8 +239,8 @@ async fn encode_card(desk: Shared<'_>, facility: u16, number: u32) -> Answer<Enc
 }
 
 #[tauri::command]
-async fn print_badge(desk: Shared<'_>, id: String) -> Answer<String> {
-    on(&desk, move |c| c.print_badge(&id)).await
+async fn print_badge(desk: Shared<'_>, id: String, request: String) -> Answer<String> {
+    on(&desk, move |c| c.print_badge(&id, &request)).await
 }
 
 /// The window has drawn its first screen.

@@ -90,20 +90,28 @@ pub struct Renderer {
     templates: BTreeMap<String, Template>,
 }
 
+/// The templates shipped with the product, plus any `*.toml` in `extra_dir`, by name: what a
+/// desk needs to choose a template for the labels its printer has loaded, without the fonts.
+pub fn templates(
+    extra_dir: Option<&std::path::Path>,
+) -> Result<BTreeMap<String, Template>, BadgeError> {
+    let mut templates = BTreeMap::new();
+    for text in BUILT_IN {
+        let t = Template::parse(text)?;
+        templates.insert(t.name.clone(), t);
+    }
+    if let Some(dir) = extra_dir.filter(|d| d.is_dir()) {
+        templates.extend(Template::load_dir(dir)?);
+    }
+    Ok(templates)
+}
+
 impl Renderer {
     /// The templates shipped with the product, plus any `*.toml` in `extra_dir`.
     pub fn new(extra_dir: Option<&std::path::Path>) -> Result<Self, BadgeError> {
-        let mut templates = BTreeMap::new();
-        for text in BUILT_IN {
-            let t = Template::parse(text)?;
-            templates.insert(t.name.clone(), t);
-        }
-        if let Some(dir) = extra_dir.filter(|d| d.is_dir()) {
-            templates.extend(Template::load_dir(dir)?);
-        }
         Ok(Self {
             fonts: Fonts::built_in()?,
-            templates,
+            templates: templates(extra_dir)?,
         })
     }
 

@@ -10,7 +10,7 @@ use frontdesk_api::{BadgeParams, CardRequest};
 use frontdesk_badge::{BadgeData, Renderer};
 use frontdesk_client::{Client, ClientError, Transport};
 use frontdesk_devices::encoder::{CardEncoder, Credential, PcscEncoder};
-use frontdesk_devices::printer::{self, BadgePrinter, IppPrinter, PdfDocument, PrintQueue};
+use frontdesk_devices::printer::{self, PdfDocument, PrintDocument, PrintQueue, RasterPage};
 
 #[derive(Parser)]
 #[command(
@@ -94,14 +94,22 @@ enum BadgeCommand {
         #[arg(short, long)]
         output: PathBuf,
     },
-    /// Render a sample badge locally, to test a printer without a server.
+    /// Render a sample badge locally, to test a printer without a server: to a file (`.pdf`, or
+    /// `.png` for the black-and-white raster a label printer gets), or printed on `--printer` in
+    /// whatever form it takes.
     Sample {
         #[arg(long, default_value = "label-62x100")]
         template: String,
-        #[arg(long, default_value = "Zoë Ødegård")]
+        #[arg(long, default_value = "Zoë Ødegård-李")]
         name: String,
-        #[arg(short, long)]
-        output: PathBuf,
+        #[arg(short, long, required_unless_present = "printer")]
+        output: Option<PathBuf>,
+        /// Print it here (ipp://…, zpl://host:9100).
+        #[arg(long)]
+        printer: Option<String>,
+        /// The raster's resolution for a `.png` output.
+        #[arg(long, default_value_t = 300)]
+        dpi: u32,
     },
     /// List the badge templates.
     Templates,
@@ -302,24 +310,54 @@ fn badge(command: BadgeCommand) -> anyhow::Result<()> {
             template,
             name,
             output,
+            printer,
+            dpi,
         } => {
-            let pdf = Renderer::new(None)?.render(
-                &template,
-                &BadgeData {
-                    name,
-                    company: Some("Sample Company".into()),
-                    host: "Front desk test".into(),
-                    tenant: "Sample tenant".into(),
-                    building: "Sample building".into(),
-                    visitor_type: "Visitor".into(),
-                    validity: "Today 09:00 – 18:00".into(),
-                    photo: None,
-                    qr: "frontdesk-sample".into(),
-                },
-            )?;
-            std::fs::write(&output, &pdf)
-                .with_context(|| format!("cannot write {}", output.display()))?;
-            println!("Sample badge written to {}", output.display());
+            let renderer = Renderer::new(None)?;
+            let data = BadgeData {
+                name,
+                company: Some("Sample Company".into()),
+                host: "Front desk test".into(),
+                tenant: "Sample tenant".into(),
+                building: "Sample building".into(),
+                visitor_type: "Visitor".into(),
+                validity: "Today 09:00 – 18:00".into(),
+                photo: None,
+                qr: "frontdesk-sample".into(),
+            };
+            let page = renderer.lay_out(&template, &data)?;
+            if let Some(output) = output {
+                let png = output
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("png"));
+                if png {
+                    renderer
+                        .raster(&page, dpi, frontdesk_badge::Tone::Bilevel)?
+                        .save(&output)
+                        .with_context(|| format!("cannot write {}", output.display()))?;
+                } else {
+                    std::fs::write(&output, renderer.pdf(&page)?)
+                        .with_context(|| format!("cannot write {}", output.display()))?;
+                }
+                println!("Sample badge written to {}", output.display());
+            }
+            if let Some(uri) = printer {
+                let queue = PrintQueue::new(vec![printer::open(&uri, Duration::from_secs(10))?]);
+                let doc = LocalBadge {
+                    renderer: &renderer,
+                    page: &page,
+                };
+                let done = queue.print(
+                    &format!("cli-sample-{}", std::process::id()),
+                    &doc,
+                    "badge-sample",
+                    Duration::from_secs(60),
+                )?;
+                println!(
+                    "Sample badge printed on {} (job {})",
+                    done.printer, done.job_id
+                );
+            }
         }
         BadgeCommand::Templates => {
             for t in Renderer::new(None)?.templates() {
@@ -330,6 +368,35 @@ fn badge(command: BadgeCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A badge rendered here, in whichever form the printer takes.
+struct LocalBadge<'a> {
+    renderer: &'a Renderer,
+    page: &'a frontdesk_badge::Page,
+}
+
+impl PrintDocument for LocalBadge<'_> {
+    fn size_mm(&self) -> (f32, f32) {
+        (self.page.width_mm, self.page.height_mm)
+    }
+
+    fn pdf(&self) -> Result<Vec<u8>, String> {
+        self.renderer.pdf(self.page).map_err(|e| e.to_string())
+    }
+
+    fn raster(&self, dpi: u32) -> Result<RasterPage, String> {
+        let img = self
+            .renderer
+            .raster(self.page, dpi, frontdesk_badge::Tone::Bilevel)
+            .map_err(|e| e.to_string())?;
+        Ok(RasterPage {
+            width: img.width(),
+            height: img.height(),
+            dpi,
+            pixels: img.into_raw(),
+        })
+    }
+}
+
 fn list_printers(cups: Option<String>, addresses: Vec<String>) -> anyhow::Result<()> {
     let timeout = Duration::from_secs(5);
     let mut found = vec![];
@@ -337,7 +404,7 @@ fn list_printers(cups: Option<String>, addresses: Vec<String>) -> anyhow::Result
         found.extend(printer::discover_cups(&server, timeout)?);
     }
     for a in addresses {
-        match IppPrinter::new(&a, timeout).and_then(|p| p.status()) {
+        match printer::open(&a, timeout).and_then(|p| p.status()) {
             Ok(s) => found.push(s),
             Err(e) => println!("{a}\n  not usable: {e}"),
         }
@@ -349,12 +416,20 @@ fn list_printers(cups: Option<String>, addresses: Vec<String>) -> anyhow::Result
     }
     for s in found {
         println!("{} {}", s.uri, s.name.as_deref().unwrap_or(""));
+        if let Some(model) = &s.model {
+            println!("  model: {model}");
+        }
         println!(
             "  state {:?}, reasons {}, accepting jobs: {}",
             s.state,
             s.reasons.join(", "),
             if s.accepting { "yes" } else { "no" }
         );
+        match &s.send_as {
+            Some(f) => println!("  badges are sent as: {f}"),
+            None => println!("  badges are sent as: nothing it takes"),
+        }
+        println!("  labels loaded: {}", s.loaded_text());
         println!("  formats: {}", s.formats.join(", "));
         println!("  media: {}", s.media.join(", "));
         match s.problem() {
@@ -376,10 +451,9 @@ fn print(
         bail!("{} is not a PDF", file.display());
     }
     let timeout = Duration::from_secs(10);
-    let mut printers: Vec<Box<dyn BadgePrinter>> =
-        vec![Box::new(IppPrinter::new(&printer, timeout)?)];
+    let mut printers = vec![printer::open(&printer, timeout)?];
     if let Some(f) = fallback {
-        printers.push(Box::new(IppPrinter::new(&f, timeout)?));
+        printers.push(printer::open(&f, timeout)?);
     }
     let name = file
         .file_stem()

@@ -54,6 +54,10 @@ fn an_installer_renders_a_sample_lists_printers_and_prints_with_a_fallback() {
     let out = text(&o);
     assert!(out.contains("ready for badges"), "{out}");
     assert!(out.contains("application/pdf"), "{out}");
+    // What the Devices screen shows too: the model, what a badge is sent as, what is loaded.
+    assert!(out.contains("model: Badge Sim PDF"), "{out}");
+    assert!(out.contains("badges are sent as: PDF"), "{out}");
+    assert!(out.contains("labels loaded: 85.6 × 54 mm"), "{out}");
     assert!(
         out.contains("not usable") && out.contains("switched on"),
         "{out}"
@@ -196,4 +200,31 @@ fn failures_are_one_plain_line_even_with_backtraces_on() {
         assert!(enum_names(&err).is_empty(), "{args:?}: {err}");
     }
     assert!(raster.received().is_empty());
+}
+
+#[test]
+fn an_installer_prints_a_sample_on_a_raster_only_label_printer_and_previews_it() {
+    use frontdesk_testkit::labels::{decode_pwg, scan_qr};
+    let dir = tempfile::tempdir().unwrap();
+    // The raster the label printer would get, as a picture to look at.
+    let png = dir.path().join("sample.png");
+    let o = frontdesk(&["badge", "sample", "-o", png.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let preview = image::open(&png).unwrap().to_luma8();
+    assert_eq!(preview.dimensions(), (732, 1181));
+
+    // The sample printed on an AirPrint-style printer that takes only raster: it goes as PWG
+    // raster at the printer's 300 dpi, and its QR code scans off what the printer received.
+    let raster = common::Simulator::start_with("InstallerQL", &common::Config::raster());
+    let o = frontdesk(&["badge", "sample", "--printer", &raster.uri]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("Sample badge printed"), "{}", text(&o));
+    let received = raster.received();
+    assert_eq!(received.len(), 1, "{received:?}");
+    let pages = decode_pwg(&std::fs::read(&received[0]).unwrap());
+    assert_eq!((pages[0].width, pages[0].height), (732, 1181));
+    assert_eq!(
+        scan_qr(&pages[0], &dir.path().join("received.png")),
+        ["frontdesk-sample"]
+    );
 }

@@ -1,11 +1,13 @@
 //! The desk's badge printer and card encoder: their addresses, their state for the status bar,
 //! printing a badge (with the fallback printer) and writing a card.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use frontdesk_api::{BadgeParams, Printed};
 use frontdesk_devices::encoder::{CardEncoder, Credential, PcscEncoder};
-use frontdesk_devices::printer::{BadgePrinter, IppPrinter, PdfDocument, PrintQueue};
+use frontdesk_devices::journal::PrintJournal;
+use frontdesk_devices::printer::{self, PrintDocument, PrintQueue, PrinterStatus, RasterPage};
 
 use crate::workers::Status;
 use crate::{Console, DeskError, DeviceState, Devices, EncodedCard, Result};
@@ -24,13 +26,11 @@ impl Console {
         if let Some(p) = &devices.printer {
             for uri in p.split(',') {
                 let uri = uri.trim();
-                if !(uri.starts_with("ipp://")
-                    || uri.starts_with("ipps://")
-                    || uri.starts_with("http://"))
-                {
+                // The same reading the queue will make of it: IPP, or a Zebra's raw port.
+                if let Err(e) = printer::open(uri, Duration::from_secs(1)) {
                     return Err(DeskError::Refused {
                         code: "invalid".into(),
-                        message: format!("{uri} is not a printer address: use ipp://host:631/ipp/print (the printer's IPP address)."),
+                        message: e.to_string(),
                     });
                 }
             }
@@ -83,9 +83,15 @@ impl Console {
         })
     }
 
-    /// Render the badge on the portal, print it on this desk's printer (falling back to the
-    /// next one), and record that it was printed.
-    pub fn print_badge(&self, id: &str) -> Result<String> {
+    /// Print the visit's badge on this desk's printer (falling back to the next one) and record
+    /// that it was printed. `request` names this press of Print: the same request never prints
+    /// twice, even across a restart of the app (the print journal keeps what it became).
+    ///
+    /// The portal renders the badge: as a PDF, or as black-and-white pixels at the printer's
+    /// resolution when the printer takes only raster. When the printer says which labels it has
+    /// loaded, the template of that size is asked for, so a contractor's card-sized default does
+    /// not stop a label printer.
+    pub fn print_badge(&self, id: &str, request: &str) -> Result<String> {
         let l = self.live()?;
         let uris = self
             .current_settings()
@@ -96,18 +102,29 @@ impl Console {
                 message: "No badge printer is set up at this desk. Add its address under Devices."
                     .into(),
             })?;
-        let pdf = l.portal.badge(id, &BadgeParams::default(), false)?.bytes;
-        let mut printers: Vec<Box<dyn BadgePrinter>> = vec![];
-        for uri in uris.split(',') {
-            printers.push(Box::new(
-                IppPrinter::new(uri.trim(), Duration::from_secs(5))
-                    .map_err(|e| DeskError::Local(e.to_string()))?,
-            ));
-        }
-        let printed = PrintQueue::new(printers)
+        let printers = uris
+            .split(',')
+            .map(|uri| printer::open(uri.trim(), Duration::from_secs(5)))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| DeskError::Local(e.to_string()))?;
+        let template = printers
+            .first()
+            .and_then(|p| p.status().ok())
+            .and_then(|s| template_for(&s));
+        let params = BadgeParams {
+            template,
+            dpi: None,
+        };
+        let pdf = l.portal.badge(id, &params, false)?;
+        let badge = PortalBadge {
+            portal: &l.portal,
+            invite: id,
+            pdf,
+        };
+        let printed = PrintQueue::with_journal(printers, self.print_journal())
             .print(
-                &uuid::Uuid::now_v7().to_string(),
-                &PdfDocument::new(pdf),
+                request,
+                &badge,
                 &format!("badge-{id}"),
                 Duration::from_secs(60),
             )
@@ -115,6 +132,12 @@ impl Console {
                 code: "print_failed".into(),
                 message: e.to_string(),
             })?;
+        if printed.already {
+            return Ok(format!(
+                "This badge was already printed (job {} on {}).",
+                printed.job_id, printed.printer
+            ));
+        }
         l.call(|p| {
             p.badge_printed(
                 id,
@@ -133,20 +156,77 @@ impl Console {
     }
 }
 
+/// A queue on the desk's printers (those whose address can be read) and its journal.
+pub(crate) fn queue(devices: &Devices, journal: Arc<dyn PrintJournal>) -> PrintQueue {
+    let printers = devices
+        .printer
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .filter(|u| !u.trim().is_empty())
+        .filter_map(|uri| printer::open(uri.trim(), Duration::from_secs(3)).ok())
+        .collect();
+    PrintQueue::with_journal(printers, journal)
+}
+
+/// The template whose size is the labels the printer has loaded, if it says.
+fn template_for(status: &PrinterStatus) -> Option<String> {
+    if status.loaded.is_empty() {
+        return None;
+    }
+    let extra = std::env::var_os("FRONTDESK_BADGE_DIR").map(std::path::PathBuf::from);
+    frontdesk_badge::templates(extra.as_deref())
+        .ok()?
+        .into_values()
+        .find(|t| matches!(status.media_for(t.width_mm, t.height_mm), Ok(Some(_))))
+        .map(|t| t.name)
+}
+
+/// A visit's badge as the portal renders it, in whichever form the printer takes.
+struct PortalBadge<'a> {
+    portal: &'a frontdesk_client::Client,
+    invite: &'a str,
+    pdf: frontdesk_client::BadgeFile,
+}
+
+impl PrintDocument for PortalBadge<'_> {
+    fn size_mm(&self) -> (f32, f32) {
+        (self.pdf.width_mm, self.pdf.height_mm)
+    }
+
+    fn pdf(&self) -> std::result::Result<Vec<u8>, String> {
+        Ok(self.pdf.bytes.clone())
+    }
+
+    fn raster(&self, dpi: u32) -> std::result::Result<RasterPage, String> {
+        let params = BadgeParams {
+            template: Some(self.pdf.template.clone()),
+            dpi: Some(dpi),
+        };
+        let png = self
+            .portal
+            .badge(self.invite, &params, true)
+            .map_err(|e| e.to_string())?;
+        let img = image::load_from_memory_with_format(&png.bytes, image::ImageFormat::Png)
+            .map_err(|e| format!("the portal's badge picture cannot be read: {e}"))?
+            .to_luma8();
+        Ok(RasterPage {
+            width: img.width(),
+            height: img.height(),
+            dpi,
+            pixels: img.into_raw(),
+        })
+    }
+}
+
 pub(crate) fn check_devices(status: &Status) {
     let devices = status.devices.lock().map(|d| d.clone()).unwrap_or_default();
     let printer = match devices.printer.as_deref().and_then(|p| p.split(',').next()) {
         None => device("No printer set up", false),
         Some(uri) => {
-            match IppPrinter::new(uri.trim(), Duration::from_secs(3)).and_then(|p| p.status()) {
+            match printer::open(uri.trim(), Duration::from_secs(3)).and_then(|p| p.status()) {
                 Ok(s) => match s.problem() {
-                    None => device(
-                        &format!(
-                            "Printer ready ({})",
-                            s.name.unwrap_or_else(|| uri.to_string())
-                        ),
-                        true,
-                    ),
+                    None => device(&ready_text(&s, uri), true),
                     Some(p) => device(&format!("Printer: {p}"), false),
                 },
                 Err(e) => device(&format!("Printer: {e}"), false),
@@ -170,6 +250,17 @@ pub(crate) fn check_devices(status: &Status) {
     if let Ok(mut e) = status.encoder.lock() {
         *e = Some(encoder);
     }
+}
+
+/// "Printer ready: Brother QL-820NWB, PWG raster 300 dpi black and white, 62 × 100 mm labels".
+fn ready_text(s: &PrinterStatus, uri: &str) -> String {
+    let model = s
+        .model
+        .clone()
+        .or_else(|| s.name.clone())
+        .unwrap_or_else(|| uri.to_string());
+    let format = s.send_as.map(|f| format!(", gets {f}")).unwrap_or_default();
+    format!("Printer ready: {model}{format}, labels {}", s.loaded_text())
 }
 
 pub(crate) fn device(label: &str, ready: bool) -> DeviceState {

@@ -22,6 +22,7 @@ pub mod embedded;
 mod folder;
 mod offline;
 mod online;
+pub mod print_journal;
 mod session;
 mod types;
 pub mod vault;
@@ -120,6 +121,8 @@ pub struct Console {
     live: RwLock<Option<Arc<Live>>>,
     /// Every portal of this desk is reached over one connection pool with the same timeouts.
     transport: Transport,
+    /// What each badge print request became (`prints.db`), whoever is signed in.
+    prints: Arc<print_journal::SqliteJournal>,
 }
 
 /// A signed-in desk and its background work.
@@ -182,11 +185,27 @@ impl Console {
             live: RwLock::new(None),
             transport: Transport::new(Duration::from_secs(3), Some(Duration::from_secs(15)))?,
             settings: Mutex::new(settings.clone()),
+            prints: Arc::new({
+                let path = dir.join("prints.db");
+                folder::private_database(&path)?;
+                print_journal::SqliteJournal::open(&path)
+                    .map_err(|e| DeskError::Local(e.to_string()))?
+            }),
         };
         if settings.server.is_none() {
             console.start_built_in()?;
         }
         console.move_plain_session_into_the_vault()?;
+        // Badge jobs sent before the app last closed: learn how they ended, without holding up
+        // the window (a printer out of reach answers only after its timeout).
+        let follow = console.clone_for_prints();
+        let _ = std::thread::Builder::new()
+            .name("desk-print-follow-up".into())
+            .spawn(move || {
+                if let Err(e) = follow.follow_up() {
+                    tracing::warn!(error = %e, "following up earlier badge jobs failed");
+                }
+            });
         if let Some(c) = console.vault.load::<Credentials>() {
             if Some(c.server.as_str()) == console.target().ok().as_deref() {
                 // A portal that cannot be reached leaves the desk signed in on its cache (see
@@ -203,6 +222,15 @@ impl Console {
         self.embedded
             .lock()
             .map_err(|_| DeskError::Local("the built-in portal's lock is poisoned".into()))
+    }
+
+    fn print_journal(&self) -> Arc<dyn frontdesk_devices::journal::PrintJournal> {
+        self.prints.clone()
+    }
+
+    /// A print queue on this desk's printers and journal, for a thread of its own.
+    fn clone_for_prints(&self) -> frontdesk_devices::printer::PrintQueue {
+        devices::queue(&self.current_settings().devices, self.print_journal())
     }
 
     fn current_settings(&self) -> DeskSettings {

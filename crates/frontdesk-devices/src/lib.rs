@@ -3,4 +3,5 @@
 //! nothing of visits; it prints documents and reports on devices.
 
 pub mod encoder;
+pub mod journal;
 pub mod printer;

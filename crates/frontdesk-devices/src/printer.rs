@@ -16,13 +16,14 @@ pub use formats::{encode, png, pwg_raster, urf, zpl, Capabilities, SendAs};
 pub use media::{Media, TOLERANCE_MM};
 pub use zpl::ZplPrinter;
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ipp::operation::IppOperation;
 use ipp::prelude::*;
 use thiserror::Error;
+
+use crate::journal::{JournalEntry, JournalError, MemoryJournal, PrintJournal, PrintState};
 
 /// Why a printer cannot take a badge now, in the words the desk shows.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -81,6 +82,8 @@ pub enum PrintError {
     NoPrinter,
     #[error("The badge could not be prepared for this printer: {0}.")]
     Document(String),
+    #[error("{0}")]
+    Journal(#[from] JournalError),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -580,24 +583,36 @@ pub struct Printed {
     pub job_id: i32,
     /// The first printer was down and the fallback took the job.
     pub fell_back: bool,
+    /// The request had printed before (a second press, or a job sent before the app restarted
+    /// and found completed): nothing was sent this time.
+    pub already: bool,
     pub accepted_after: Duration,
     pub completed_after: Duration,
 }
 
-/// The desk's printers in order of preference. Each request carries an id: a request that
-/// already printed is answered from memory and never printed again, while one that failed can be
-/// retried with the same id.
+/// The desk's printers in order of preference. Each request carries an id, and the journal
+/// keeps what it became: a request that printed is answered from the journal and never printed
+/// again, one whose job was sent but not seen to end (the app closed, the printer was slow) is
+/// followed up rather than sent again, and one that failed can be retried with the same id.
 pub struct PrintQueue {
     printers: Vec<Box<dyn BadgePrinter>>,
-    done: Mutex<HashMap<String, Printed>>,
+    journal: Arc<dyn PrintJournal>,
     poll: Duration,
 }
 
 impl PrintQueue {
+    /// A queue whose journal lasts as long as it does.
     pub fn new(printers: Vec<Box<dyn BadgePrinter>>) -> Self {
+        Self::with_journal(printers, Arc::new(MemoryJournal::default()))
+    }
+
+    pub fn with_journal(
+        printers: Vec<Box<dyn BadgePrinter>>,
+        journal: Arc<dyn PrintJournal>,
+    ) -> Self {
         Self {
             printers,
-            done: Mutex::new(HashMap::new()),
+            journal,
             poll: Duration::from_millis(100),
         }
     }
@@ -610,15 +625,29 @@ impl PrintQueue {
         job_name: &str,
         wait: Duration,
     ) -> Result<Printed, PrintError> {
-        if let Some(p) = self
-            .done
-            .lock()
-            .ok()
-            .and_then(|d| d.get(request_id).cloned())
-        {
-            return Ok(p);
-        }
         let started = Instant::now();
+        let first = self.printers.first().map(|p| p.uri().to_string());
+        let earlier = |e: &JournalEntry| Printed {
+            printer: e.printer.clone(),
+            job_id: e.job_id,
+            fell_back: first.as_deref() != Some(e.printer.as_str()),
+            already: true,
+            accepted_after: Duration::ZERO,
+            completed_after: started.elapsed(),
+        };
+        if let Some(e) = self.journal.entry(request_id)? {
+            match e.state {
+                PrintState::Completed => return Ok(earlier(&e)),
+                // Sent and not seen to end: follow that job; sending again could print twice.
+                PrintState::Sent => {
+                    let state = self.follow_entry(&e, wait)?;
+                    if state == PrintState::Completed {
+                        return Ok(earlier(&e));
+                    }
+                }
+                PrintState::Failed => {}
+            }
+        }
         let mut first_problem: Option<PrintError> = None;
         for (i, printer) in self.printers.iter().enumerate() {
             // A printer that is down, would refuse the job, or has other labels loaded hands
@@ -642,29 +671,74 @@ impl PrintQueue {
             };
             let job_id = printer.submit(doc, &status, job_name)?;
             let accepted_after = started.elapsed();
-            let end = self.follow(printer.as_ref(), job_id, wait)?;
-            let printed = Printed {
+            let mut entry = JournalEntry {
+                request_id: request_id.to_string(),
                 printer: printer.uri().to_string(),
                 job_id,
-                fell_back: i > 0,
-                accepted_after,
-                completed_after: started.elapsed(),
+                state: PrintState::Sent,
             };
-            return match end.end {
-                Some(JobEnd::Completed) => {
-                    if let Ok(mut d) = self.done.lock() {
-                        d.insert(request_id.to_string(), printed.clone());
-                    }
-                    Ok(printed)
-                }
+            self.journal.record(&entry)?;
+            let end = self.follow(printer.as_ref(), job_id, wait)?;
+            entry.state = match end.end {
+                Some(JobEnd::Completed) => PrintState::Completed,
+                _ => PrintState::Failed,
+            };
+            self.journal.record(&entry)?;
+            return match entry.state {
+                PrintState::Completed => Ok(Printed {
+                    printer: entry.printer,
+                    job_id,
+                    fell_back: i > 0,
+                    already: false,
+                    accepted_after,
+                    completed_after: started.elapsed(),
+                }),
                 _ => Err(PrintError::JobFailed {
-                    uri: printer.uri().to_string(),
+                    uri: entry.printer,
                     job_id,
                     reasons: end.reasons.join(", "),
                 }),
             };
         }
         Err(first_problem.unwrap_or(PrintError::NoPrinter))
+    }
+
+    /// Ask once after each job the journal saw sent but not end (the app closed while it
+    /// printed) and record how it ended; returns the ones that have ended now. A printer out of
+    /// reach leaves its jobs for the next time.
+    pub fn follow_up(&self) -> Result<Vec<JournalEntry>, PrintError> {
+        let mut ended = vec![];
+        for e in self.journal.unfinished()? {
+            if let Ok(state) = self.follow_entry(&e, Duration::ZERO) {
+                if state != PrintState::Sent {
+                    ended.push(JournalEntry { state, ..e });
+                }
+            }
+        }
+        Ok(ended)
+    }
+
+    /// Follow a journal entry's job for up to `wait`, recording its end.
+    fn follow_entry(&self, e: &JournalEntry, wait: Duration) -> Result<PrintState, PrintError> {
+        let opened;
+        let printer: &dyn BadgePrinter = match self.printers.iter().find(|p| p.uri() == e.printer) {
+            Some(p) => p.as_ref(),
+            None => {
+                opened = open(&e.printer, Duration::from_secs(5))?;
+                opened.as_ref()
+            }
+        };
+        let end = match self.follow(printer, e.job_id, wait) {
+            Ok(s) => s.end,
+            Err(PrintError::Timeout(_)) if wait.is_zero() => return Ok(PrintState::Sent),
+            Err(other) => return Err(other),
+        };
+        let state = match end {
+            Some(JobEnd::Completed) => PrintState::Completed,
+            _ => PrintState::Failed,
+        };
+        self.journal.record(&JournalEntry { state, ..e.clone() })?;
+        Ok(state)
     }
 
     fn follow(

@@ -181,6 +181,7 @@ const ROUTES: &[(&str, &str, Query, Shape)] = &[
     ("DELETE", "/invites/{invite}/card",                       Query::None,    Shape::None),
     ("GET",    "/invites/{invite}/activity",                   Query::None,    Shape::None),
     ("GET",    "/invites/{invite}/badge.pdf",                  Query::Badge,   Shape::None),
+    ("GET",    "/invites/{invite}/badge.png",                  Query::Badge,   Shape::None),
     ("POST",   "/invites/{invite}/badge-printed",              Query::None,    Shape::Printed),
     ("GET",    "/buildings/{building}/visitor-logs",           Query::Logs,    Shape::None),
     ("GET",    "/buildings/{building}/visitor-logs.csv",       Query::Logs,    Shape::None),
@@ -792,12 +793,21 @@ fn query(kind: Query, ids: &Ids) -> BoxedStrategy<Option<String>> {
         .boxed(),
         Query::Badge => proptest::collection::vec(
             prop_oneof![
-                select(&["label-62x100", "cr80", "poster", "", "../cr80"][..])
-                    .prop_map(String::from),
-                text()
-            ]
-            .prop_map(|v| ("template".to_string(), v)),
-            0..2,
+                prop_oneof![
+                    select(&["label-62x100", "cr80", "poster", "", "../cr80"][..])
+                        .prop_map(String::from),
+                    text()
+                ]
+                .prop_map(|v| ("template".to_string(), v)),
+                // A resolution in range, out of it (a poster's worth of pixels), or no number.
+                prop_oneof![
+                    select(&["300", "203", "600", "601", "99999", "-1", "3e2", ""][..])
+                        .prop_map(String::from),
+                    text()
+                ]
+                .prop_map(|v| ("dpi".to_string(), v)),
+            ],
+            0..3,
         )
         .boxed(),
         Query::Preview => proptest::collection::vec(

@@ -137,7 +137,8 @@ export class TauriBackend implements Backend {
   exportCsv(origin: Origin | null) { return call<ExportedCsv>("export_csv", { origin }); }
   devices() { return call<Devices>("devices"); }
   setDevices(devices: Devices) { return call<Devices>("set_devices", { devices }); }
-  printBadge(id: string) { return call<string>("print_badge", { id }); }
+  // One request a press of Print: the desk never prints the same request twice.
+  printBadge(id: string, request: string = crypto.randomUUID()) { return call<string>("print_badge", { id, request }); }
   encodeCard(facility: number, number: number) { return call<EncodedCard>("encode_card", { facility, number }); }
   firstScreen() { void call<void>("first_screen").catch(() => undefined); }
 }
