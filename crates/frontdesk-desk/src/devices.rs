@@ -269,3 +269,53 @@ pub(crate) fn device(label: &str, ready: bool) -> DeviceState {
         label: label.into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use frontdesk_devices::printer::{Capabilities, Media, SendAs, State};
+
+    fn printer_with(loaded: Vec<Media>) -> PrinterStatus {
+        PrinterStatus {
+            uri: "ipp://lobby/ipp/print".into(),
+            name: None,
+            model: Some("Brother QL-820NWB".into()),
+            state: State::Idle,
+            reasons: vec![],
+            message: None,
+            accepting: true,
+            media: vec![],
+            loaded,
+            formats: vec!["image/urf".into()],
+            capabilities: Capabilities::default(),
+            send_as: Some(SendAs::Pdf),
+        }
+    }
+
+    fn media(width_mm: f32, length_mm: Option<f32>) -> Media {
+        Media {
+            name: None,
+            width_mm,
+            length_mm,
+        }
+    }
+
+    /// A contractor's default is the card-sized template; on a label printer the label one is
+    /// asked for instead, so the badge prints rather than being refused for its size.
+    #[test]
+    fn the_template_follows_the_labels_the_printer_has_loaded() {
+        let labels = printer_with(vec![media(62.0, Some(100.0))]);
+        assert_eq!(template_for(&labels).as_deref(), Some("label-62x100"));
+        let roll = printer_with(vec![media(62.0, None)]);
+        assert_eq!(template_for(&roll).as_deref(), Some("label-62x100"));
+        let cards = printer_with(vec![media(85.6, Some(54.0))]);
+        assert_eq!(template_for(&cards).as_deref(), Some("cr80"));
+        // Labels no template fits, or a printer that does not say: the portal's default, and
+        // the queue's media check says what is wrong before anything prints.
+        assert_eq!(
+            template_for(&printer_with(vec![media(29.0, Some(90.0))])),
+            None
+        );
+        assert_eq!(template_for(&printer_with(vec![])), None);
+    }
+}
