@@ -10,30 +10,9 @@ use std::time::Duration;
 
 use frontdesk_badge::{BadgeData, Renderer};
 use frontdesk_devices::printer::{
-    self, BadgePrinter, IppPrinter, PdfDocument, PrintDocument, PrintQueue, RasterPage,
+    self, BadgePrinter, IppPrinter, PdfDocument, PrintDocument, PrintQueue,
 };
 use frontdesk_testkit::qr_label::QrLabel;
-
-/// The test kit's QR label as a document the print queue takes (a raster the size of a badge).
-struct Doc(QrLabel);
-
-impl PrintDocument for Doc {
-    fn size_mm(&self) -> (f32, f32) {
-        (self.0.width_mm, self.0.height_mm)
-    }
-    fn pdf(&self) -> Result<Vec<u8>, String> {
-        Ok(self.0.pdf())
-    }
-    fn raster(&self, dpi: u32) -> Result<RasterPage, String> {
-        let (width, height, pixels) = self.0.raster(dpi);
-        Ok(RasterPage {
-            width,
-            height,
-            dpi,
-            pixels,
-        })
-    }
-}
 
 /// Print `jobs` badges and say the median and p95 to accepted and to completed.
 fn measure(path: &str, printer: Box<dyn BadgePrinter>, doc: &dyn PrintDocument, jobs: usize) {
@@ -85,7 +64,7 @@ fn main() {
         pdf.len() / 1024
     );
     let badge = PdfDocument::new(pdf);
-    let label = Doc(QrLabel::new(62.0, 100.0, "frontdesk:visit:bench"));
+    let label = QrLabel::new(62.0, 100.0, "frontdesk:visit:bench");
 
     let sim = common::Simulator::start("BenchPdf");
     let ipp = |uri: &str| Box::new(IppPrinter::new(uri, timeout).unwrap());

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use frontdesk_devices::printer::{
-    self, BadgePrinter, IppPrinter, PdfDocument, PrintDocument, PrintError, PrintQueue,
-    PrinterProblem, RasterPage, SendAs, State,
+    self, BadgePrinter, IppPrinter, PdfDocument, PrintError, PrintQueue, PrinterProblem, SendAs,
+    State,
 };
 use frontdesk_testkit::labels::{self, Page};
 use frontdesk_testkit::printer::{Config, Cups, Label, RawPort, Simulator};
@@ -17,38 +17,8 @@ use frontdesk_testkit::qr_label::QrLabel;
 
 const WAIT: Duration = Duration::from_secs(30);
 
-/// The test kit's QR label as a document the print queue takes.
-struct Doc(QrLabel);
-
-impl PrintDocument for Doc {
-    fn size_mm(&self) -> (f32, f32) {
-        (self.0.width_mm, self.0.height_mm)
-    }
-    fn pdf(&self) -> Result<Vec<u8>, String> {
-        Ok(self.0.pdf())
-    }
-    fn raster(&self, dpi: u32) -> Result<RasterPage, String> {
-        let (width, height, pixels) = self.0.raster(dpi);
-        Ok(RasterPage {
-            width,
-            height,
-            dpi,
-            pixels,
-        })
-    }
-}
-
-impl Doc {
-    fn new(width_mm: f32, height_mm: f32, payload: &str) -> Self {
-        Self(QrLabel::new(width_mm, height_mm, payload))
-    }
-    fn payload(&self) -> &str {
-        &self.0.payload
-    }
-}
-
-fn badge() -> Doc {
-    Doc::new(62.0, 100.0, "frontdesk:visit:lookup-62")
+fn badge() -> QrLabel {
+    QrLabel::new(62.0, 100.0, "frontdesk:visit:lookup-62")
 }
 
 fn queue(uri: &str) -> PrintQueue {
@@ -115,20 +85,16 @@ fn a_raster_only_label_printer_gets_pwg_raster_at_its_resolution() {
     );
     // One bit: the page is black or white, nothing between.
     assert!(p.pixels.iter().all(|&v| v == 0 || v == 255));
-    assert_eq!(
-        p.pixels,
-        doc.raster(300).unwrap().pixels,
-        "dot for dot what was drawn"
-    );
+    assert_eq!(p.pixels, doc.raster(300).2, "dot for dot what was drawn");
     let dir = out_dir("pwg");
     std::fs::copy(&received[0], dir.join("received.pwg")).unwrap();
-    assert_scans(p, doc.payload(), &dir);
+    assert_scans(p, &doc.payload, &dir);
     // CUPS (libcups's raster reader) reads it the same.
     let by_cups = labels::read_with_cups(&received[0], &dir, 300);
     assert_eq!((by_cups.width, by_cups.height), (732, 1181));
     // Through a PDF and back the edges may move by a dot: the ink is the same within 2%.
     assert!(by_cups.black_dots().abs_diff(p.black_dots()) * 50 < p.black_dots());
-    assert_scans(&by_cups, doc.payload(), &dir);
+    assert_scans(&by_cups, &doc.payload, &dir);
 }
 
 #[test]
@@ -149,13 +115,13 @@ fn an_airprint_printer_that_takes_only_urf_gets_apple_raster() {
     assert_eq!((p.width, p.height, p.dpi), (732, 1181, 300));
     let dir = out_dir("urf");
     std::fs::copy(&received[0], dir.join("received.urf")).unwrap();
-    assert_scans(p, doc.payload(), &dir);
+    assert_scans(p, &doc.payload, &dir);
     // CUPS (libcups's raster reader) reads it the same.
     let by_cups = labels::read_with_cups(&received[0], &dir, 300);
     assert_eq!((by_cups.width, by_cups.height), (732, 1181));
     // Through a PDF and back the edges may move by a dot: the ink is the same within 2%.
     assert!(by_cups.black_dots().abs_diff(p.black_dots()) * 50 < p.black_dots());
-    assert_scans(&by_cups, doc.payload(), &dir);
+    assert_scans(&by_cups, &doc.payload, &dir);
 }
 
 #[test]
@@ -184,7 +150,7 @@ fn a_printer_that_takes_only_png_gets_a_png_at_its_resolution() {
     let p = labels::read_png(&received[0], 203);
     assert_eq!((p.width, p.height), (496, 799), "62 × 100 mm at 203 dpi");
     let dir = out_dir("png");
-    assert_scans(&p, doc.payload(), &dir);
+    assert_scans(&p, &doc.payload, &dir);
 }
 
 #[test]
@@ -197,7 +163,7 @@ fn a_pdf_printer_gets_the_pdf_at_the_badges_size() {
     let received = sim.received();
     assert_eq!(received.len(), 1);
     assert!(received[0].to_string_lossy().ends_with("badge-pdf.pdf"));
-    assert_eq!(std::fs::read(&received[0]).unwrap(), doc.pdf().unwrap());
+    assert_eq!(std::fs::read(&received[0]).unwrap(), doc.pdf());
     // Rendered as a printer would, at 300 dpi.
     let dir = out_dir("pdf");
     let prefix = dir.join("page");
@@ -215,7 +181,7 @@ fn a_pdf_printer_gets_the_pdf_at_the_badges_size() {
         p.width,
         p.height
     );
-    assert_scans(&p, doc.payload(), &dir);
+    assert_scans(&p, &doc.payload, &dir);
 }
 
 #[test]
@@ -255,7 +221,7 @@ fn a_continuous_roll_takes_any_badge_of_its_width() {
     assert_eq!(status.loaded_text(), "a 62 mm continuous roll");
     let q = queue(&sim.uri);
     q.print("r-roll-100", &badge(), "badge-long", WAIT).unwrap();
-    let short = Doc::new(62.0, 50.0, "frontdesk:visit:short");
+    let short = QrLabel::new(62.0, 50.0, "frontdesk:visit:short");
     q.print("r-roll-50", &short, "badge-short", WAIT).unwrap();
     let received = sim.received();
     assert_eq!(received.len(), 2);
@@ -265,7 +231,7 @@ fn a_continuous_roll_takes_any_badge_of_its_width() {
         .map(|f| labels::decode_pwg(&std::fs::read(f).unwrap())[0].height)
         .collect();
     assert_eq!(heights, vec![1181, 591]);
-    let narrow = Doc::new(29.0, 90.0, "narrow");
+    let narrow = QrLabel::new(29.0, 90.0, "narrow");
     let e = q.print("r-roll-29", &narrow, "badge", WAIT).unwrap_err();
     assert!(
         e.to_string().starts_with(
@@ -283,7 +249,7 @@ fn a_printer_that_says_nothing_of_its_labels_is_not_checked() {
     assert!(status.loaded.is_empty());
     assert_eq!(status.loaded_text(), "not reported");
     queue(&sim.uri)
-        .print("r-any", &Doc::new(54.0, 86.0, "cr80"), "badge", WAIT)
+        .print("r-any", &QrLabel::new(54.0, 86.0, "cr80"), "badge", WAIT)
         .unwrap();
     assert_eq!(sim.received().len(), 1);
 }
@@ -291,7 +257,7 @@ fn a_printer_that_says_nothing_of_its_labels_is_not_checked() {
 #[test]
 fn a_pdf_only_document_on_a_raster_printer_says_why_in_words() {
     let sim = Simulator::start_with("RasterOnly", &Config::raster());
-    let pdf = badge().pdf().unwrap();
+    let pdf = badge().pdf();
     let e = queue(&sim.uri)
         .print("r", &PdfDocument::new(pdf), "badge", WAIT)
         .unwrap_err();
@@ -335,7 +301,7 @@ fn a_zebra_gets_the_badge_as_a_zpl_graphic() {
         // The graphic's rows are whole bytes: at most 7 dots wider than the label.
         assert_eq!(pages[0].height, size.1);
         assert!(pages[0].width >= size.0 && pages[0].width < size.0 + 8);
-        assert_scans(&pages[0], doc.payload(), &dir);
+        assert_scans(&pages[0], &doc.payload, &dir);
     }
     // A Zebra that is not there is offline, in words.
     drop(port);
@@ -367,9 +333,9 @@ fn driver_queue(name: &str, model: &str, page_size: &str) -> DriverQueue {
 
 impl DriverQueue {
     /// Print `doc` through the queue and return what its driver sent the printer.
-    fn print(&self, doc: &Doc) -> Vec<u8> {
+    fn print(&self, doc: &QrLabel) -> Vec<u8> {
         queue(&self.uri)
-            .print(doc.payload(), doc, "badge", WAIT)
+            .print(&doc.payload, doc, "badge", WAIT)
             .unwrap_or_else(|e| panic!("{e}\n{}", self.cups.log()));
         self.port.wait_for(1, WAIT).remove(0)
     }
@@ -397,18 +363,18 @@ fn a_cups_queue_with_the_brother_ql_driver_prints_the_badge() {
     let dir = out_dir("brother");
     let pages = labels::decode_brother(&sent, &dir);
     assert_eq!(pages.len(), 1, "one label");
-    assert_scans(&pages[0], doc.payload(), &dir);
+    assert_scans(&pages[0], &doc.payload, &dir);
 }
 
 #[test]
 fn a_cups_queue_with_the_dymo_driver_prints_the_badge() {
     // 30256 shipping labels, 2 5/16 × 4 in: the LabelWriter's badge-sized label.
     let q = driver_queue("LabelWriter450", LABELWRITER_450, "w167h288");
-    let doc = Doc::new(58.9, 101.6, "frontdesk:visit:dymo");
+    let doc = QrLabel::new(58.9, 101.6, "frontdesk:visit:dymo");
     let pages = labels::decode_dymo(&q.print(&doc));
     assert_eq!(pages.len(), 1, "one label");
     let dir = out_dir("dymo");
-    assert_scans(&pages[0], doc.payload(), &dir);
+    assert_scans(&pages[0], &doc.payload, &dir);
 }
 
 #[test]

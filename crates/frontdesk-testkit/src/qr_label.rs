@@ -124,3 +124,23 @@ fn minimal_pdf(w: f32, h: f32, ops: &str) -> Vec<u8> {
     );
     out
 }
+
+impl frontdesk_devices::printer::PrintDocument for QrLabel {
+    fn size_mm(&self) -> (f32, f32) {
+        (self.width_mm, self.height_mm)
+    }
+
+    fn pdf(&self) -> Result<Vec<u8>, String> {
+        Ok(QrLabel::pdf(self))
+    }
+
+    fn raster(&self, dpi: u32) -> Result<frontdesk_devices::printer::RasterPage, String> {
+        let (width, height, pixels) = QrLabel::raster(self, dpi);
+        Ok(frontdesk_devices::printer::RasterPage {
+            width,
+            height,
+            dpi,
+            pixels,
+        })
+    }
+}

@@ -12,9 +12,35 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_hardening.sql"),
 ];
 
+/// A database a newer Frontdesk has migrated past what this one knows: opening it could read
+/// columns wrongly or write rows the newer schema forbids, so it is refused whole.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "this database was written by a newer version of Frontdesk (schema {found}; this version \
+     knows up to {known}): run that version or newer, or restore a backup made with this one"
+)]
+pub(crate) struct NewerSchema {
+    found: i64,
+    known: usize,
+}
+
+impl crate::backend::Error for NewerSchema {}
+
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+    // A negative version is no schema of ours either: it could only be set by hand.
+    let done = usize::try_from(version).map_err(|_| NewerSchema {
+        found: version,
+        known: MIGRATIONS.len(),
+    })?;
+    if done > MIGRATIONS.len() {
+        return Err(NewerSchema {
+            found: version,
+            known: MIGRATIONS.len(),
+        }
+        .into());
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
         let txn = conn.transaction()?;
         txn.execute_batch(sql)?;
         txn.pragma_update(None, "user_version", (i + 1) as i64)?;
@@ -29,6 +55,23 @@ mod tests {
     use rusqlite::Connection;
 
     use super::*;
+
+    /// A database from a newer version is refused whole, with what to do, and left as it was.
+    #[test]
+    fn a_database_from_a_newer_version_is_refused_untouched() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        let newer = MIGRATIONS.len() as i64 + 1;
+        conn.pragma_update(None, "user_version", newer).unwrap();
+        let e = migrate(&mut conn).unwrap_err().to_string();
+        assert!(e.contains("newer version of Frontdesk"), "{e}");
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, newer);
+        conn.pragma_update(None, "user_version", -1).unwrap();
+        assert!(migrate(&mut conn).is_err());
+    }
 
     /// A database written before profiles were kept per organisation: both invites of a pair
     /// point at the building's profile. After migrating, each invite has its own organisation's
