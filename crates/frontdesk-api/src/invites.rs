@@ -49,6 +49,11 @@ pub struct InviteView {
     pub profile_id: Id<id::Profile>,
     pub profile: Option<Profile>,
     pub host_name: String,
+    /// The host's directory entry, when the visit names one.
+    #[schema(value_type = Option<String>)]
+    pub host_id: Option<Id<frontdesk_core::Host>>,
+    /// Whether the host has been told that the visitor is here, and whether they answered.
+    pub host_notice: Option<HostNotice>,
     #[schema(value_type = Option<String>)]
     pub visitor_type_id: Option<Id<VisitorType>>,
     #[schema(value_type = String)]
@@ -130,7 +135,40 @@ fn not_sent() -> Id<Invite> {
     Id::new(String::new())
 }
 
-/// A message to a visitor, kept in the outbox until a transport delivers it.
+/// Whether a visit's host has been told of the arrival, and whether they answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct HostNotice {
+    /// When the first message telling the host (or their delegate) went out; None while it is
+    /// still on its way (or could not be delivered: see `problem`).
+    pub notified_at: Option<DateTime<Utc>>,
+    /// When the host (or their delegate) pressed "On my way", and who.
+    pub on_my_way_at: Option<DateTime<Utc>>,
+    pub on_my_way_by: Option<String>,
+    /// Why the host could not be told, in words, when every message failed or was held.
+    pub problem: Option<String>,
+}
+
+/// What a message is for.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    /// The invitation to a visitor, with their registration link.
+    Invitation,
+    /// To a host: your visitor is here.
+    HostArrival,
+    /// To a host: your visitor has waited a while and nobody said "On my way".
+    HostWaiting,
+    /// To a host: your visitor has left.
+    HostCheckOut,
+    /// To a host: a visit of theirs was cancelled.
+    HostCancelled,
+    /// An event to an integration's webhook endpoint.
+    Webhook,
+}
+
+/// A message, kept in the outbox until a transport delivers it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct Notification {
     #[schema(value_type = String)]
@@ -138,7 +176,11 @@ pub struct Notification {
     #[schema(value_type = String)]
     pub invite_id: Id<Invite>,
     pub portal: Portal,
-    /// `email` or `sms`.
+    pub kind: MessageKind,
+    /// The host told, for a message to a host.
+    #[schema(value_type = Option<String>)]
+    pub host_id: Option<Id<frontdesk_core::Host>>,
+    /// `email`, `sms`, `slack`, `teams` or `webhook`.
     pub channel: String,
     pub recipient: String,
     pub subject: String,
@@ -150,7 +192,8 @@ pub struct Notification {
     pub attempts: i64,
     pub last_error: Option<String>,
     pub next_attempt_at: Option<DateTime<Utc>>,
-    /// The registration link's secret, kept only until the message has gone out; never shown.
+    /// The secret of the message's link (a visitor's registration link, a host's "On my way"
+    /// link), kept only until the message has gone out; never shown.
     #[serde(skip)]
     pub link_token: Option<String>,
 }
@@ -186,7 +229,15 @@ pub struct NewInvite {
     /// invites are for that location.
     #[schema(value_type = Option<String>)]
     pub location_id: Option<Id<id::Location>>,
+    /// The host's name as visitors and the badge show it; with `host_id`, may be left empty
+    /// (the directory's name is used).
+    #[serde(default)]
     pub host_name: String,
+    /// A host from the directory of the location's tenant (or the building's staff): they are
+    /// told when the visitor arrives.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub host_id: Option<Id<frontdesk_core::Host>>,
     pub visitor: VisitorInput,
     #[schema(value_type = Option<String>)]
     pub visitor_type_id: Option<Id<VisitorType>>,

@@ -13,6 +13,7 @@
 pub mod desk;
 pub mod error;
 pub mod feed;
+pub mod hosts;
 pub mod identity;
 pub mod invites;
 pub mod limits;
@@ -35,13 +36,18 @@ pub use typescript::typescript;
 pub use desk::{Applied, ClientMutation, MutationOutcome, MutationResult, Push, PushResults};
 pub use error::{ErrorBody, ErrorDetail};
 pub use feed::{Change, ChangesPage, Since};
+pub use hosts::{
+    Channel, Directory, DirectoryKind, Host, HostDraft, HostHit, HostListParams, HostPage,
+    HostPrefs, HostSearch, ImportAction, ImportLine, ImportParams, ImportReport, NewScimToken,
+    ScimToken, ScimTokenCreated,
+};
 pub use identity::{
     AccountState, Login, NewUser, PasswordChange, PasswordChanged, SignedIn, User, UserScope,
 };
 pub use invites::{
-    Cancel, CardRequest, CardView, Created, Event, InviteView, NewInvite, Notification,
-    NotificationState, Profile, Resent, SyncOutcome, SyncReason, SyncStatus, Validity, VisitTimes,
-    VisitorInput, VisitorPatch, VisitorUpdateScope,
+    Cancel, CardRequest, CardView, Created, Event, HostNotice, InviteView, MessageKind, NewInvite,
+    Notification, NotificationState, Profile, Resent, SyncOutcome, SyncReason, SyncStatus,
+    Validity, VisitTimes, VisitorInput, VisitorPatch, VisitorUpdateScope,
 };
 pub use logs::{LogEntry, LogPage, LogParams, ReportParams, ReportRow, Summary};
 pub use places::{

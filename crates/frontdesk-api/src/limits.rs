@@ -20,3 +20,10 @@ pub const NOTIFICATIONS_PAGE: usize = 500;
 pub const BADGE_DPI_MIN: u32 = 100;
 pub const BADGE_DPI_MAX: u32 = 600;
 pub const BADGE_DPI_DEFAULT: u32 = 300;
+/// A page of a host directory: the default and the most a `limit` may ask.
+pub const HOSTS_PAGE_DEFAULT: usize = 50;
+pub const HOSTS_PAGE_MAX: usize = 500;
+/// Most hits of the lobby's host search.
+pub const HOST_SEARCH_MAX: usize = 20;
+/// Largest CSV a directory import takes, in bytes (some 20,000 people).
+pub const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;

@@ -11,9 +11,16 @@ pub struct Building {
     #[schema(value_type = String)]
     pub id: Id<id::Building>,
     pub name: String,
-    /// IANA time zone, e.g. `Europe/London`.
+    /// IANA time zone, e.g. `Europe/London`: every time a person reads is in it.
     pub timezone: String,
+    /// The language messages to visitors and hosts are written in (`en`, `fr`).
+    #[serde(default = "english")]
+    pub language: String,
     pub created_at: DateTime<Utc>,
+}
+
+fn english() -> String {
+    "en".into()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
@@ -64,6 +71,9 @@ pub struct NewBuilding {
     pub name: String,
     /// IANA time zone, e.g. `Europe/London`.
     pub timezone: String,
+    /// The language of messages (`en` or `fr`); English when left out.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]

@@ -47,6 +47,7 @@ fn a_desk_signs_in_creates_an_invite_changes_it_and_pushes_an_arrival() {
             &NewInvite {
                 location_id: Some(w.acme_loc.as_str().into()),
                 host_name: "Grace Hopper".into(),
+                host_id: None,
                 visitor: VisitorInput {
                     name: "Ada Lovelace".into(),
                     email: Some("ada@example.com".into()),

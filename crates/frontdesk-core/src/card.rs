@@ -122,6 +122,7 @@ mod tests {
             visitor: Visitor::default(),
             profile_id: "p".into(),
             host_name: "h".into(),
+            host_id: None,
             visitor_type_id: None,
             valid_from: now,
             valid_to: now + Duration::hours(2),

@@ -214,6 +214,7 @@ pub enum Location {}
 pub enum User {}
 pub enum Profile {}
 pub enum Notification {}
+pub enum Webhook {}
 
 #[cfg(test)]
 mod tests {

@@ -212,6 +212,9 @@ pub struct Invite {
     pub visitor: Visitor,
     pub profile_id: Id<Profile>,
     pub host_name: String,
+    /// The host's directory entry, when the visit names one (both invites of a pair name the
+    /// same: a host of the location's tenant, or of the building's staff).
+    pub host_id: Option<Id<crate::Host>>,
     pub visitor_type_id: Option<Id<VisitorType>>,
     pub valid_from: Timestamp,
     pub valid_to: Timestamp,
@@ -386,6 +389,7 @@ mod tests {
             },
             profile_id: "p1".into(),
             host_name: "Grace".into(),
+            host_id: None,
             visitor_type_id: None,
             valid_from: t0,
             valid_to: t0 + Duration::hours(10),

@@ -46,6 +46,7 @@ fn invite(name: &str, email: Option<&str>, mobile: Option<&str>) -> NewInvite {
     NewInvite {
         location_id: None,
         host_name: "Ada".into(),
+        host_id: None,
         visitor: VisitorInput {
             name: name.into(),
             email: email.map(String::from),

@@ -54,6 +54,7 @@ fn invite(name: &str) -> NewInvite {
     NewInvite {
         location_id: None,
         host_name: "Ada".into(),
+        host_id: None,
         visitor: VisitorInput {
             name: name.into(),
             email: Some(format!("{}@visitor.test", name.to_lowercase())),

@@ -9,8 +9,9 @@ use std::time::Duration;
 
 use anyhow::{anyhow, Context};
 use chrono::Utc;
-use frontdesk_store::actions::LINK_PLACEHOLDER;
-use frontdesk_store::Notification;
+use frontdesk_core::messages::{self, Language};
+use frontdesk_store::actions::{self, LINK_PLACEHOLDER};
+use frontdesk_store::{MessageKind, Notification};
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -122,12 +123,23 @@ impl Transports {
             "sms" if self.cfg.sms_url.is_none() => Err(Skip::Held(
                 "no SMS gateway is configured (--sms-gateway-url)",
             )),
-            "email" => self.email(n).await.map_err(Skip::Failed),
+            "email" => self.email(state, n).await.map_err(Skip::Failed),
             "sms" => self.sms(n).await.map_err(Skip::Failed),
+            "slack" | "teams" => self.chat(n).await.map_err(Skip::Failed),
             _ => Err(Skip::Held("unknown channel")),
         };
         let now = state.clock.now();
+        let to_host = n.kind != MessageKind::Invitation;
         let result = match outcome {
+            // A host's message also marks the host told, and shows it on the desks.
+            Ok(()) if to_host => {
+                let n = n.clone();
+                let r = state
+                    .blocking(move |s| s.write(|tx| actions::host_message_sent(tx, &n, now)))
+                    .await;
+                state.notify_changed();
+                r
+            }
             Ok(()) => state.blocking(move |s| s.mark_sent(&id, now)).await,
             Err(Skip::Held(why)) => state.blocking(move |s| s.mark_held(&id, why)).await,
             Err(Skip::Failed(e)) => {
@@ -142,9 +154,19 @@ impl Transports {
                         .unwrap_or_default()
                 });
                 let msg = format!("{e:#}");
-                state
+                let given_up = next.is_none();
+                let r = state
                     .blocking(move |s| s.mark_attempt_failed(&id, &msg, next))
-                    .await
+                    .await;
+                // The desks show that the host could not be told.
+                if given_up && to_host {
+                    let invite = n.invite_id.clone();
+                    let _ = state
+                        .blocking(move |s| s.write(|tx| actions::republish(tx, now, &invite)))
+                        .await;
+                    state.notify_changed();
+                }
+                r
             }
         };
         if let Err(e) = result {
@@ -152,38 +174,77 @@ impl Transports {
         }
     }
 
+    /// The message's link: a visitor's registration page, or a host's "On my way" page.
     fn link(&self, n: &Notification) -> String {
-        match &n.link_token {
-            Some(t) => format!("{}/register/{t}", self.cfg.public_url.trim_end_matches('/')),
-            None => String::new(),
+        let base = self.cfg.public_url.trim_end_matches('/');
+        match (&n.link_token, n.kind) {
+            (Some(t), MessageKind::Invitation) => format!("{base}/register/{t}"),
+            (Some(t), _) => format!("{base}/on-my-way/{t}"),
+            (None, _) => String::new(),
         }
     }
 
-    async fn email(&self, n: &Notification) -> anyhow::Result<()> {
+    async fn email(&self, state: &AppState, n: &Notification) -> anyhow::Result<()> {
         let smtp = self
             .smtp
             .as_ref()
             .ok_or_else(|| anyhow!("no SMTP transport"))?;
         let link = self.link(n);
         let text = n.body.replace(LINK_PLACEHOLDER, &link);
-        let qr = qr_png(n.invite_id.as_str())?;
-        let html = html_body(&text, &link);
+        let invite = n.invite_id.clone();
+        // The building's language for the words around the message, and for a host the
+        // visitor's photo (kept under the pair's primary invite, which holds the message).
+        let (lang, photo) = state
+            .blocking(move |s| {
+                s.read(|tx| {
+                    let lang = match tx.invite(&invite)? {
+                        Some(i) => tx.building(&i.building_id)?.map(|b| b.language),
+                        None => None,
+                    };
+                    Ok((lang, tx.photo(&invite)?))
+                })
+            })
+            .await
+            .map_err(|e| anyhow!("{e:?}"))?;
+        let lang = lang
+            .as_deref()
+            .and_then(Language::parse)
+            .unwrap_or(Language::En);
+        let (html, image) = if n.kind == MessageKind::Invitation {
+            let html = html_body(
+                &text,
+                &link,
+                &messages::text(lang, "invitation.button", &[]),
+                Some(&messages::text(lang, "invitation.show_code", &[])),
+            );
+            let qr = qr_png(n.invite_id.as_str())?;
+            (html, Some(("visit-qr", qr, "image/png".to_owned())))
+        } else {
+            let button = messages::text(lang, "on_my_way.button", &[]);
+            let html = html_body(&text, &link, &button, None);
+            let photo = photo.map(|(ct, bytes)| ("visitor-photo", bytes, ct));
+            (with_photo(html, photo.is_some()), photo)
+        };
+        let html_part = match image {
+            Some((cid, bytes, ct)) => MultiPart::related()
+                .singlepart(SinglePart::html(html))
+                .singlepart(
+                    Attachment::new_inline(cid.into()).body(bytes, ContentType::parse(&ct)?),
+                ),
+            None => MultiPart::related().singlepart(SinglePart::html(html)),
+        };
         let message = Message::builder()
             .from(self.from.clone())
-            .to(n.recipient.parse().context("the visitor's email address")?)
+            .to(n
+                .recipient
+                .parse()
+                .context("the recipient's email address")?)
             .subject(&n.subject)
             .message_id(Some(format!("<{}@frontdesk>", n.id)))
             .multipart(
                 MultiPart::alternative()
                     .singlepart(SinglePart::plain(text))
-                    .multipart(
-                        MultiPart::related()
-                            .singlepart(SinglePart::html(html))
-                            .singlepart(
-                                Attachment::new_inline("visit-qr".into())
-                                    .body(qr, ContentType::parse("image/png")?),
-                            ),
-                    ),
+                    .multipart(html_part),
             )?;
         smtp.send(message)
             .await
@@ -197,7 +258,8 @@ impl Transports {
             .sms_url
             .as_deref()
             .ok_or_else(|| anyhow!("no SMS gateway"))?;
-        let text = format!("{}. Register before you come: {}", n.subject, self.link(n));
+        // The body is the message's SMS text, in the building's language.
+        let text = n.body.replace(LINK_PLACEHOLDER, &self.link(n));
         let mut req = self.http.post(url).header("Idempotency-Key", n.id.as_str()).json(
             &json!({"to": n.recipient, "from": self.cfg.sms_from, "text": text, "reference": n.id}),
         );
@@ -213,6 +275,87 @@ impl Transports {
         }
         Ok(())
     }
+}
+
+impl Transports {
+    /// A Slack or Microsoft Teams incoming webhook, in the JSON each documents: Slack's
+    /// `text` with Block Kit `blocks`; Teams' Workflows `message` carrying an Adaptive Card.
+    async fn chat(&self, n: &Notification) -> anyhow::Result<()> {
+        let link = self.link(n);
+        let text = n.body.replace(LINK_PLACEHOLDER, &link);
+        let payload = if n.channel == "slack" {
+            slack_payload(&n.subject, &text, &link)
+        } else {
+            teams_payload(&n.subject, &text, &link)
+        };
+        let resp = self
+            .http
+            .post(&n.recipient)
+            .json(&payload)
+            .send()
+            .await
+            .with_context(|| format!("the {} webhook could not be reached", n.channel))?;
+        let status = resp.status();
+        if !status.is_success() {
+            let why = resp.text().await.unwrap_or_default();
+            return Err(anyhow!(
+                "the {} webhook answered {status}: {}",
+                n.channel,
+                why.chars().take(200).collect::<String>()
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Slack's incoming-webhook message: `text` (the notification's fallback) and Block Kit blocks,
+/// the link as a button.
+pub fn slack_payload(subject: &str, text: &str, link: &str) -> serde_json::Value {
+    let mut blocks = vec![
+        json!({"type": "header", "text": {"type": "plain_text", "text": subject.chars().take(150).collect::<String>()}}),
+        json!({"type": "section", "text": {"type": "mrkdwn", "text": slack_escape(text)}}),
+    ];
+    if !link.is_empty() {
+        blocks.push(json!({"type": "actions", "elements": [{
+            "type": "button",
+            "text": {"type": "plain_text", "text": "On my way"},
+            "url": link,
+            "style": "primary"
+        }]}));
+    }
+    json!({"text": format!("{subject}\n{text}"), "blocks": blocks})
+}
+
+/// Slack's three control characters in message text.
+fn slack_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Microsoft Teams (Workflows "Post to a channel when a webhook request is received"): a
+/// `message` with one Adaptive Card attachment.
+pub fn teams_payload(subject: &str, text: &str, link: &str) -> serde_json::Value {
+    let mut card = json!({
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": [
+            {"type": "TextBlock", "text": subject, "weight": "Bolder", "size": "Medium", "wrap": true},
+            {"type": "TextBlock", "text": text, "wrap": true}
+        ]
+    });
+    if !link.is_empty() {
+        card["actions"] = json!([{"type": "Action.OpenUrl", "title": "On my way", "url": link}]);
+    }
+    json!({
+        "type": "message",
+        "attachments": [{
+            "contentType": "application/vnd.microsoft.card.adaptive",
+            "contentUrl": null,
+            "content": card
+        }]
+    })
 }
 
 enum Skip {
@@ -239,18 +382,43 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn html_body(text: &str, link: &str) -> String {
+fn html_body(text: &str, link: &str, button: &str, show_code: Option<&str>) -> String {
     let paragraphs: String = text
         .split("\n\n")
         .filter(|p| !p.trim().is_empty())
         .map(|p| format!("<p>{}</p>", escape(p.trim()).replace('\n', "<br>")))
         .collect();
+    let button = if link.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<p><a href=\"{link}\" style=\"display:inline-block;padding:12px 20px;background:#0b5fff;color:#fff;\
+             text-decoration:none;border-radius:6px\">{button}</a></p>",
+            link = escape(link),
+            button = escape(button)
+        )
+    };
+    let code = show_code
+        .map(|s| {
+            format!(
+                "<p>{}</p><p><img src=\"cid:visit-qr\" alt=\"QR code for the front desk\" width=\"240\" height=\"240\"></p>",
+                escape(s)
+            )
+        })
+        .unwrap_or_default();
     format!(
-        "<!doctype html><html><body style=\"font-family:sans-serif;font-size:16px;color:#222\">{paragraphs}\
-         <p><a href=\"{link}\" style=\"display:inline-block;padding:12px 20px;background:#0b5fff;color:#fff;\
-         text-decoration:none;border-radius:6px\">Register for your visit</a></p>\
-         <p>At the front desk, show this code:</p><p><img src=\"cid:visit-qr\" alt=\"QR code for the front desk\" width=\"240\" height=\"240\"></p>\
-         </body></html>",
-        link = escape(link)
+        "<!doctype html><html><body style=\"font-family:sans-serif;font-size:16px;color:#222\">{paragraphs}{button}{code}</body></html>"
+    )
+}
+
+/// The visitor's photo above a host's message, when there is one.
+fn with_photo(html: String, photo: bool) -> String {
+    if !photo {
+        return html;
+    }
+    html.replacen(
+        "<body style=\"font-family:sans-serif;font-size:16px;color:#222\">",
+        "<body style=\"font-family:sans-serif;font-size:16px;color:#222\"><p><img src=\"cid:visitor-photo\" alt=\"The visitor\" width=\"160\"></p>",
+        1,
     )
 }

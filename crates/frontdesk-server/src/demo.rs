@@ -96,7 +96,7 @@ pub fn seed(store: &dyn Store, now: Timestamp) -> Result<Vec<DemoLogin>> {
 }
 
 fn build(tx: &mut dyn Tx, by: By<'_>, logins: &[DemoLogin], hashes: &[String]) -> Result<()> {
-    let b = actions::create_building(tx, by, DEMO_BUILDING, "Europe/London")?;
+    let b = actions::create_building(tx, by, DEMO_BUILDING, "Europe/London", None)?;
     let bp = Portal::building(b.id.clone());
     let q = |label: &str, kind, options: Option<Vec<&str>>| QuestionDraft {
         label: label.into(),
@@ -220,6 +220,7 @@ fn build(tx: &mut dyn Tx, by: By<'_>, logins: &[DemoLogin], hashes: &[String]) -
                   vt: Option<&Id<VisitorType>>| NewInvite {
         location_id: Some(location.clone()),
         host_name: host.into(),
+        host_id: None,
         visitor: VisitorInput {
             name: name.into(),
             email: Some(format!(

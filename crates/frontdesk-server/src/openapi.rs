@@ -13,7 +13,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{badges, desk, feed, identity, invites, logs, places, visitor};
+use crate::routes::{badges, desk, feed, hosts, identity, invites, logs, places, visitor};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -45,6 +45,10 @@ use crate::routes::{badges, desk, feed, identity, invites, logs, places, visitor
         logs::tenant_report, logs::building_report,
         feed::changes, feed::stream, feed::notifications,
         desk::push,
+        hosts::tenant_hosts, hosts::create_tenant_host, hosts::import_tenant_hosts,
+        hosts::building_hosts, hosts::create_building_host, hosts::import_building_hosts,
+        hosts::location_hosts, hosts::get_host, hosts::replace_host, hosts::delete_host,
+        hosts::host_search,
         visitor::record, visitor::photo, visitor::preview, visitor::open, visitor::submit,
         document, reference,
     ),

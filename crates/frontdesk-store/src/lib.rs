@@ -23,7 +23,8 @@ mod store;
 pub mod views;
 
 use frontdesk_core::{
-    id, Card, DomainError, Id, Invite, LocationSettings, Portal, Role, Timestamp, VisitorType,
+    id, Card, Directory, DomainError, Host, Id, Invite, LocationSettings, Portal, Role, Timestamp,
+    VisitorType,
 };
 use thiserror::Error;
 
@@ -32,8 +33,8 @@ pub use sqlite::SqliteStore;
 pub use store::{Outbox, ReadModels, Store, Transactions};
 // The wire types the storage reads and writes as they are.
 pub use frontdesk_api::{
-    Building, Event, Location, MutationOutcome, NdaAcceptance, Notification, Profile, StoredAnswer,
-    Tenant,
+    Building, Event, Location, MessageKind, MutationOutcome, NdaAcceptance, Notification, Profile,
+    StoredAnswer, Tenant,
 };
 
 #[derive(Debug, Error)]
@@ -102,7 +103,7 @@ pub struct Registration {
 /// The storage boundary: what one transaction can read and write, in parts by what they own.
 /// Implementations hold the transaction open from the first call to commit; the caller never
 /// sees SQL. Callers hold a `&mut dyn Tx`, on which every part's methods can be called.
-pub trait Tx: AccountRows + PlaceRows + VisitRows + RegistrationRows + SyncRows {}
+pub trait Tx: AccountRows + PlaceRows + VisitRows + RegistrationRows + SyncRows + HostRows {}
 
 /// Users and their sessions.
 pub trait AccountRows {
@@ -191,7 +192,9 @@ pub trait VisitRows {
 /// Messages to visitors, registration links, and what a visitor gave when registering
 /// (answers, photo, NDA).
 pub trait RegistrationRows {
-    fn insert_notification(&mut self, n: &Notification) -> Result<()>;
+    /// Returns false when the message was already written once (a host's message of the same
+    /// kind, visit and channel) and this one was not.
+    fn insert_notification(&mut self, n: &Notification) -> Result<bool>;
     /// Messages of this invite not yet sent are replaced by a newer one: they will not go out.
     fn supersede_unsent(&mut self, invite_id: &Id<Invite>) -> Result<()>;
     fn insert_registration(
@@ -220,6 +223,99 @@ pub trait RegistrationRows {
     fn photo(&self, invite_id: &Id<Invite>) -> Result<Option<(String, Vec<u8>)>>;
     fn save_nda(&mut self, invite_id: &Id<Invite>, nda: &NdaAcceptance) -> Result<()>;
     fn nda(&self, invite_id: &Id<Invite>) -> Result<Option<NdaAcceptance>>;
+}
+
+/// Which hosts a directory listing shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostFilter {
+    /// Part of the folded name ([`frontdesk_core::host::fold`]) or of the email.
+    pub q: Option<String>,
+    /// Exactly this user name (SCIM's `userName eq`), compared case-insensitively.
+    pub user_name: Option<String>,
+    /// Hosts at this location, and those with no location (they work at every one).
+    pub location_id: Option<Id<id::Location>>,
+    pub active_only: bool,
+}
+
+/// A host found by the lobby's search, with the name of their organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LobbyHost {
+    pub host: Host,
+    pub organisation: String,
+}
+
+/// How a visit's host was told, per visit (the pair's primary invite).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostNoticeRow {
+    pub invite_id: Id<Invite>,
+    pub host_id: Id<Host>,
+    pub notified_at: Option<Timestamp>,
+    pub on_my_way_at: Option<Timestamp>,
+    pub on_my_way_by: Option<String>,
+}
+
+/// A SCIM token's record; the secret itself is never stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScimTokenRecord {
+    pub id: String,
+    pub tenant_id: Id<id::Tenant>,
+    pub label: String,
+    pub created_at: Timestamp,
+    pub last_used_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// The host directories, how hosts were told of their visits, and SCIM tokens.
+pub trait HostRows {
+    fn host(&self, id: &Id<Host>) -> Result<Option<Host>>;
+    fn host_by_email(&self, dir: &Directory, email: &str) -> Result<Option<Host>>;
+    /// One page of a directory, by name; `limit` rows from `offset`.
+    fn hosts(
+        &self,
+        dir: &Directory,
+        f: &HostFilter,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<Host>>;
+    fn count_hosts(&self, dir: &Directory, f: &HostFilter) -> Result<u64>;
+    fn insert_host(&mut self, h: &Host, now: Timestamp) -> Result<()>;
+    fn update_host(&mut self, h: &Host) -> Result<()>;
+    /// Deletes the entry; visits that named the host keep the name, not the link, and a host
+    /// who had them as delegate has none.
+    fn delete_host(&mut self, id: &Id<Host>) -> Result<()>;
+    /// Active, lobby-searchable hosts of the tenants linked to the building, and the building's
+    /// own staff, whose folded name contains `q`.
+    fn lobby_hosts(
+        &self,
+        building_id: &Id<id::Building>,
+        q: &str,
+        limit: usize,
+    ) -> Result<Vec<LobbyHost>>;
+
+    fn host_notice(&self, invite_id: &Id<Invite>) -> Result<Option<HostNoticeRow>>;
+    fn save_host_notice(&mut self, n: &HostNoticeRow) -> Result<()>;
+    fn insert_host_link(
+        &mut self,
+        token_hash: &[u8],
+        invite_id: &Id<Invite>,
+        host_id: &Id<Host>,
+        now: Timestamp,
+    ) -> Result<()>;
+    /// The visit and host a link's secret was made for.
+    fn host_link(&self, token_hash: &[u8]) -> Result<Option<(Id<Invite>, Id<Host>)>>;
+    /// Marks a host message sent (the outbox's own bookkeeping, inside an action).
+    fn mark_notification_sent(&mut self, id: &Id<id::Notification>, at: Timestamp) -> Result<()>;
+    /// The messages of one kind for a visit (its primary invite), oldest first.
+    fn host_messages(&self, invite_id: &Id<Invite>, kind: MessageKind)
+        -> Result<Vec<Notification>>;
+    /// Unsent reminders of this kind for the visit: they will not go out.
+    fn withdraw_unsent(&mut self, invite_id: &Id<Invite>, kind: MessageKind) -> Result<()>;
+
+    fn insert_scim_token(&mut self, t: &ScimTokenRecord, token_hash: &[u8]) -> Result<()>;
+    fn scim_token_by_hash(&self, token_hash: &[u8]) -> Result<Option<ScimTokenRecord>>;
+    fn scim_tokens(&self, tenant_id: &Id<id::Tenant>) -> Result<Vec<ScimTokenRecord>>;
+    fn revoke_scim_token(&mut self, id: &str, now: Timestamp) -> Result<bool>;
+    fn touch_scim_token(&mut self, id: &str, now: Timestamp) -> Result<()>;
 }
 
 /// What the desks sync by: the outcome of each desk's mutation, and the change feed.

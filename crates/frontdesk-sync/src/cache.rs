@@ -105,6 +105,7 @@ fn to_invite(data: &Value) -> Result<Invite> {
         visitor: v.visitor,
         profile_id: v.profile_id,
         host_name: v.host_name,
+        host_id: v.host_id,
         visitor_type_id: v.visitor_type_id,
         valid_from: v.times.valid_from,
         valid_to: v.times.valid_to,

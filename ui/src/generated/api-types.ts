@@ -65,6 +65,67 @@ export type Flow = { questions: Array<FlowQuestion>, photo_required: boolean, nd
 
 export type Answer = boolean | string;
 
+export type DirectoryKind = "tenant" | "building";
+
+export type Directory = { kind: DirectoryKind, id: string, };
+
+export type Channel = "email" | "sms" | "slack" | "teams";
+
+export type HostPrefs = { 
+/**
+ * Channels for every message; email when left empty.
+ */
+channels: Array<Channel>, slack_webhook_url: string | null, teams_webhook_url: string | null, 
+/**
+ * Also tell the host when their visitor leaves.
+ */
+notify_check_out: boolean, 
+/**
+ * Also tell the host when a visit of theirs is cancelled.
+ */
+notify_cancelled: boolean, 
+/**
+ * Remind the host when their visitor has waited this many minutes and nobody said
+ * "On my way".
+ */
+waiting_minutes: number | null, };
+
+export type Host = { id: string, directory: Directory, name: string, 
+/**
+ * Lower case; unique within the directory.
+ */
+email: string, mobile: string | null, 
+/**
+ * The tenant's locations the host works at (empty: all of them, or building staff).
+ */
+location_ids: Array<string>, 
+/**
+ * Told too, on their own channels.
+ */
+delegate_id: string | null, 
+/**
+ * May be found by the building's lobby (the host search), by name only.
+ */
+lobby_searchable: boolean, 
+/**
+ * An inactive host is kept (old visits name them) but cannot be picked or told.
+ */
+active: boolean, prefs: HostPrefs, 
+/**
+ * The identity provider's name for the person (SCIM `userName`); the email unless synced.
+ */
+user_name: string, 
+/**
+ * The identity provider's own id (SCIM `externalId`).
+ */
+external_id: string | null, updated_at: string, };
+
+export type HostDraft = { name: string, email: string, mobile: string | null, location_ids: Array<string>, delegate_id: string | null, lobby_searchable: boolean, active: boolean, prefs: HostPrefs | null, 
+/**
+ * Defaults to the email.
+ */
+user_name: string | null, external_id: string | null, };
+
 export type ErrorBody = { error: ErrorDetail, };
 
 export type ErrorDetail = { 
@@ -110,9 +171,13 @@ sessions_ended: number, };
 
 export type Building = { id: string, name: string, 
 /**
- * IANA time zone, e.g. `Europe/London`.
+ * IANA time zone, e.g. `Europe/London`: every time a person reads is in it.
  */
-timezone: string, created_at: string, };
+timezone: string, 
+/**
+ * The language messages to visitors and hosts are written in (`en`, `fr`).
+ */
+language: string, created_at: string, };
 
 export type Tenant = { id: string, name: string, created_at: string, };
 
@@ -130,7 +195,11 @@ export type NewBuilding = { name: string,
 /**
  * IANA time zone, e.g. `Europe/London`.
  */
-timezone: string, };
+timezone: string, 
+/**
+ * The language of messages (`en` or `fr`); English when left out.
+ */
+language: string | null, };
 
 export type NewTenant = { name: string, };
 
@@ -152,7 +221,15 @@ export type InviteView = { id: string, portal: Portal, origin: Origin, primary: 
 /**
  * As a person sees it now (expiry applied).
  */
-status: InviteStatus, visitor: Visitor, profile_id: string, profile: Profile | null, host_name: string, visitor_type_id: string | null, building_id: string, location_id: string, tenant_id: string, cancel_reason: string | null, created_at: string, 
+status: InviteStatus, visitor: Visitor, profile_id: string, profile: Profile | null, host_name: string, 
+/**
+ * The host's directory entry, when the visit names one.
+ */
+host_id: string | null, 
+/**
+ * Whether the host has been told that the visitor is here, and whether they answered.
+ */
+host_notice: HostNotice | null, visitor_type_id: string | null, building_id: string, location_id: string, tenant_id: string, cancel_reason: string | null, created_at: string, 
 /**
  * The active card, if any.
  */
@@ -166,9 +243,90 @@ portal: Portal, detail: Record<string, unknown>, };
 
 export type NotificationState = "queued" | "sent" | "failed" | "held" | "superseded";
 
-export type Notification = { id: string, invite_id: string, portal: Portal, 
+export type MessageKind = "invitation" | "host_arrival" | "host_waiting" | "host_check_out" | "host_cancelled" | "webhook";
+
+export type HostNotice = { 
 /**
- * `email` or `sms`.
+ * When the first message telling the host (or their delegate) went out; None while it is
+ * still on its way (or could not be delivered: see `problem`).
+ */
+notified_at: string | null, 
+/**
+ * When the host (or their delegate) pressed "On my way", and who.
+ */
+on_my_way_at: string | null, on_my_way_by: string | null, 
+/**
+ * Why the host could not be told, in words, when every message failed or was held.
+ */
+problem: string | null, };
+
+export type HostHit = { id: string, name: string, 
+/**
+ * The tenant's name, or the building's for its own staff.
+ */
+organisation: string, 
+/**
+ * Where the host works (the tenant's locations in this building), by name.
+ */
+locations: Array<string>, 
+/**
+ * A location the visit can be booked at (the first of the host's in this building).
+ */
+location_id: string | null, 
+/**
+ * `g•••@acme.example`: enough for a receptionist to tell two namesakes apart.
+ */
+masked_contact: string, };
+
+export type HostPage = { hosts: Array<Host>, 
+/**
+ * How many hosts the filter matches in all.
+ */
+total: number, };
+
+export type ImportAction = "create" | "update" | "unchanged" | "error";
+
+export type ImportLine = { 
+/**
+ * The line in the file (the header is line 1).
+ */
+line: number, email: string, action: ImportAction, 
+/**
+ * For an error: what is wrong and what to do.
+ */
+message: string | null, };
+
+export type ImportReport = { dry_run: boolean, 
+/**
+ * True when the changes were written (not a dry run, no errors).
+ */
+applied: boolean, create: number, update: number, unchanged: number, errors: number, lines: Array<ImportLine>, };
+
+export type ScimToken = { id: string, label: string, created_at: string, last_used_at: string | null, };
+
+export type NewScimToken = { 
+/**
+ * What the token is for, e.g. "Okta".
+ */
+label: string, };
+
+export type ScimTokenCreated = { token: ScimToken, 
+/**
+ * Give it to the identity provider as the bearer token; it cannot be shown again.
+ */
+secret: string, 
+/**
+ * The SCIM base URL to give the identity provider.
+ */
+base_url: string, };
+
+export type Notification = { id: string, invite_id: string, portal: Portal, kind: MessageKind, 
+/**
+ * The host told, for a message to a host.
+ */
+host_id: string | null, 
+/**
+ * `email`, `sms`, `slack`, `teams` or `webhook`.
  */
 channel: string, recipient: string, subject: string, body: string, state: NotificationState, created_at: string, sent_at: string | null, attempts: number, last_error: string | null, next_attempt_at: string | null, };
 
@@ -179,7 +337,17 @@ export type NewInvite = {
  * Required for building invites (the tenant location being visited); a location's own
  * invites are for that location.
  */
-location_id: string | null, host_name: string, visitor: VisitorInput, visitor_type_id: string | null, valid_from: string, valid_to: string, 
+location_id: string | null, 
+/**
+ * The host's name as visitors and the badge show it; with `host_id`, may be left empty
+ * (the directory's name is used).
+ */
+host_name: string, 
+/**
+ * A host from the directory of the location's tenant (or the building's staff): they are
+ * told when the visitor arrives.
+ */
+host_id: string | null, visitor: VisitorInput, visitor_type_id: string | null, valid_from: string, valid_to: string, 
 /**
  * Send the invitation message (default: yes).
  */

@@ -4,6 +4,7 @@ pub(crate) mod badges;
 mod console;
 pub(crate) mod desk;
 pub(crate) mod feed;
+pub(crate) mod hosts;
 pub(crate) mod identity;
 pub(crate) mod invites;
 pub(crate) mod logs;
@@ -17,7 +18,7 @@ use axum::routing::{get, post, put};
 use axum::Router;
 use serde::de::DeserializeOwned;
 
-use frontdesk_api::limits::{MAX_PUSH_BYTES, MAX_REGISTRATION_BYTES};
+use frontdesk_api::limits::{MAX_IMPORT_BYTES, MAX_PUSH_BYTES, MAX_REGISTRATION_BYTES};
 
 use crate::{ApiError, AppState, MAX_BODY_BYTES};
 
@@ -104,6 +105,30 @@ pub fn router(state: AppState) -> Router {
             "/buildings/{id}/activity-report",
             get(logs::building_report),
         )
+        .route(
+            "/tenants/{id}/hosts",
+            get(hosts::tenant_hosts).post(hosts::create_tenant_host),
+        )
+        .route(
+            "/tenants/{id}/hosts/import",
+            post(hosts::import_tenant_hosts).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        )
+        .route(
+            "/buildings/{id}/hosts",
+            get(hosts::building_hosts).post(hosts::create_building_host),
+        )
+        .route(
+            "/buildings/{id}/hosts/import",
+            post(hosts::import_building_hosts).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        )
+        .route("/buildings/{id}/host-search", get(hosts::host_search))
+        .route("/locations/{id}/hosts", get(hosts::location_hosts))
+        .route(
+            "/hosts/{id}",
+            get(hosts::get_host)
+                .put(hosts::replace_host)
+                .delete(hosts::delete_host),
+        )
         .route("/changes", get(feed::changes))
         .route(
             "/mutations",
@@ -128,6 +153,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .route("/register/{token}", get(visitor::page))
+        .route(
+            "/on-my-way/{token}",
+            get(hosts::on_my_way_page).post(hosts::on_my_way_press),
+        )
         .route("/register/assets/{file}", get(visitor::asset))
         .route("/desk", get(console::root))
         .route("/desk/", get(console::page))

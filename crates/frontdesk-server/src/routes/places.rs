@@ -25,7 +25,7 @@ pub async fn create_building(
 ) -> Created<Building> {
     let b = st
         .write(a, move |tx, by| {
-            actions::create_building(tx, by, &req.name, &req.timezone)
+            actions::create_building(tx, by, &req.name, &req.timezone, req.language.as_deref())
         })
         .await?;
     Ok((StatusCode::CREATED, Json(b)))

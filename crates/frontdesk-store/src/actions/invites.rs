@@ -48,7 +48,14 @@ pub fn create_invite(
         req.visitor.mobile.as_deref(),
         req.visitor.company.as_deref(),
     )?;
-    let host_name = validate::required_text("host_name", &req.host_name, 200)?;
+    let host = match &req.host_id {
+        Some(h) => Some(host_for_invite(tx, &location, h)?),
+        None => None,
+    };
+    let host_name = match (&host, req.host_name.trim()) {
+        (Some(h), "") => h.name.clone(),
+        _ => validate::required_text("host_name", &req.host_name, 200)?,
+    };
     let (valid_from, valid_to) = (
         to_stored_precision(req.valid_from),
         to_stored_precision(req.valid_to),
@@ -126,6 +133,7 @@ pub fn create_invite(
         visitor,
         profile_id: profile.id,
         host_name,
+        host_id: host.map(|h| h.id),
         visitor_type_id: req.visitor_type_id,
         valid_from,
         valid_to,
@@ -458,6 +466,7 @@ pub fn transition(
         Some(r) if t == VisitAction::Cancel => json!({ "reason": r }),
         _ => json!({}),
     };
+    tell_host(tx, by.now, &a, b.as_ref(), t)?;
     save_pair(tx, by, &a, b.as_ref(), t.event(), detail)?;
     InviteView::load(tx, a, by.now)
 }
@@ -514,15 +523,30 @@ fn queue_invitation(
         (None, Some(m)) => ("sms", m.clone()),
         (None, None) => return Ok(None),
     };
-    let building = tx
+    let b = tx
         .building(&primary.building_id)?
-        .map(|b| b.name)
-        .unwrap_or_default();
-    let when = format!(
-        "{} to {} (UTC)",
-        primary.valid_from.format("%a %d %b %Y %H:%M"),
-        primary.valid_to.format("%a %d %b %Y %H:%M")
-    );
+        .ok_or(DomainError::NotFound("building"))?;
+    let lang = messages::Language::parse(&b.language).unwrap_or(messages::Language::En);
+    // In the building's zone, named as people know it: a 09:00 visit in New York says 09:00.
+    let when = messages::span(lang, &b.timezone, primary.valid_from, primary.valid_to);
+    let args = [
+        ("visitor", primary.visitor.name.as_str()),
+        ("host", primary.host_name.as_str()),
+        ("location", location.name.as_str()),
+        ("building", b.name.as_str()),
+        ("when", when.as_str()),
+        ("link", LINK_PLACEHOLDER),
+    ];
+    let subject = messages::text(lang, "invitation.subject", &args);
+    let body = if channel == "sms" {
+        messages::text(
+            lang,
+            "invitation.sms",
+            &[("subject", &subject), ("link", LINK_PLACEHOLDER)],
+        )
+    } else {
+        messages::text(lang, "invitation.body", &args)
+    };
     let token = new_secret();
     // The new message carries the only live link: older unsent ones would carry a dead one.
     tx.supersede_unsent(&primary.id)?;
@@ -532,13 +556,12 @@ fn queue_invitation(
         id: new_id(),
         invite_id: primary.id.clone(),
         portal: primary.portal.clone(),
+        kind: MessageKind::Invitation,
+        host_id: None,
         channel: channel.into(),
         recipient,
-        subject: format!("Your visit to {} at {building}", location.name),
-        body: format!(
-            "Hello {},\n\n{} has invited you to {} at {building}, {when}.\n\nRegister before you come, on your phone: {LINK_PLACEHOLDER}\n",
-            primary.visitor.name, primary.host_name, location.name
-        ),
+        subject,
+        body,
         // The delivery worker takes it from here (or holds it when no transport is set up).
         state: NotificationState::Queued,
         created_at: now,

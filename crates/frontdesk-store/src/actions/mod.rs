@@ -4,6 +4,7 @@
 
 use frontdesk_core::access::require;
 use frontdesk_core::card::{follow_validity, plan_assignment};
+use frontdesk_core::messages;
 use frontdesk_core::sync::{
     ensure_location_takes_invites, forward_sync_applies, reverse_sync_blockers, validate_settings,
 };
@@ -17,8 +18,8 @@ use frontdesk_core::{
 use serde_json::json;
 
 pub use frontdesk_api::{
-    CardRequest, ClientMutation, Created, DirectoryEntry, MutationResult, NewInvite, NewUser,
-    NewVisitorType, NotificationState, SyncOutcome, SyncReason, TenantLink, UserScope,
+    CardRequest, ClientMutation, Created, DirectoryEntry, MessageKind, MutationResult, NewInvite,
+    NewUser, NewVisitorType, NotificationState, SyncOutcome, SyncReason, TenantLink, UserScope,
     VisitorInput, VisitorPatch, VisitorUpdateScope,
 };
 pub use frontdesk_core::VisitAction;
@@ -39,6 +40,7 @@ pub struct By<'a> {
 
 mod badges;
 mod cards;
+mod hosts;
 mod identity;
 mod invites;
 mod mutations;
@@ -47,6 +49,7 @@ mod portals;
 
 pub use badges::*;
 pub use cards::*;
+pub use hosts::*;
 pub use identity::*;
 pub use invites::*;
 pub use mutations::*;

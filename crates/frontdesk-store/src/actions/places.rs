@@ -16,7 +16,13 @@ fn timezone(tz: &str) -> Result<String> {
     Ok(tz)
 }
 
-pub fn create_building(tx: &mut dyn Tx, by: By<'_>, name: &str, tz: &str) -> Result<Building> {
+pub fn create_building(
+    tx: &mut dyn Tx,
+    by: By<'_>,
+    name: &str,
+    tz: &str,
+    language: Option<&str>,
+) -> Result<Building> {
     if !by.actor.is_platform_admin() {
         return Err(DomainError::Forbidden.into());
     }
@@ -24,6 +30,17 @@ pub fn create_building(tx: &mut dyn Tx, by: By<'_>, name: &str, tz: &str) -> Res
         id: new_id(),
         name: validate::required_text("name", name, 200)?,
         timezone: timezone(tz)?,
+        language: match language.map(str::trim).filter(|l| !l.is_empty()) {
+            None => "en".into(),
+            Some(l) => frontdesk_core::messages::Language::parse(l)
+                .map(|l| l.code().to_owned())
+                .ok_or_else(|| {
+                    DomainError::invalid(
+                        "unknown_language",
+                        format!("language {l:?} is not one messages are written in: use en or fr."),
+                    )
+                })?,
+        },
         created_at: by.now,
     };
     tx.insert_building(&b)?;

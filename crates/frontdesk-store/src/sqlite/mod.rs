@@ -38,6 +38,7 @@ mod tests {
             id: id.into(),
             name: format!("Tower {id}"),
             timezone: "Europe/London".into(),
+            language: "en".into(),
             created_at: chrono::DateTime::from_timestamp_micros(1_764_000_000_000_000).unwrap(),
         }
     }

@@ -5,8 +5,8 @@
 
 use chrono::{DateTime, Utc};
 use frontdesk_core::{
-    Card, CardStatus, Invite, InviteStatus, LocationSettings, Origin, Portal, PortalKind, Role,
-    Timestamp, Visitor, VisitorType,
+    Card, CardStatus, Directory, DirectoryKind, Host, Invite, InviteStatus, LocationSettings,
+    Origin, Portal, PortalKind, Role, Timestamp, Visitor, VisitorType,
 };
 use rusqlite::Row;
 
@@ -14,8 +14,8 @@ use super::columns::{at, count};
 
 use crate::queries::{Change, ReportRow};
 use crate::{
-    Building, Event, Location, MutationOutcome, NdaAcceptance, Notification, Profile, Registration,
-    SessionRecord, StoredAnswer, Tenant, UserRecord,
+    Building, Event, HostNoticeRow, Location, MutationOutcome, NdaAcceptance, Notification,
+    Profile, Registration, ScimTokenRecord, SessionRecord, StoredAnswer, Tenant, UserRecord,
 };
 
 pub(crate) fn micros(t: Timestamp) -> i64 {
@@ -60,7 +60,7 @@ fn json(r: &Row<'_>, column: usize) -> rusqlite::Result<serde_json::Value> {
 
 pub(crate) const INVITE_COLS: &str = "id, portal_kind, portal_id, building_id, location_id, tenant_id, origin, \
      is_primary, linked_invite_id, status, visitor_name, visitor_email, visitor_mobile, \
-     visitor_company, profile_id, host_name, visitor_type_id, valid_from, valid_to, \
+     visitor_company, profile_id, host_name, host_id, visitor_type_id, valid_from, valid_to, \
      checked_in_at, arrived_at, checked_out_at, cancelled_at, cancel_reason, created_at, created_by";
 
 pub(crate) fn invite(r: &Row<'_>) -> rusqlite::Result<Invite> {
@@ -85,6 +85,7 @@ pub(crate) fn invite(r: &Row<'_>) -> rusqlite::Result<Invite> {
         },
         profile_id: r.get(at!(C, "profile_id"))?,
         host_name: r.get(at!(C, "host_name"))?,
+        host_id: r.get(at!(C, "host_id"))?,
         visitor_type_id: r.get(at!(C, "visitor_type_id"))?,
         valid_from: time(r, at!(C, "valid_from"))?,
         valid_to: time(r, at!(C, "valid_to"))?,
@@ -95,6 +96,73 @@ pub(crate) fn invite(r: &Row<'_>) -> rusqlite::Result<Invite> {
         cancel_reason: r.get(at!(C, "cancel_reason"))?,
         created_at: time(r, at!(C, "created_at"))?,
         created_by: r.get(at!(C, "created_by"))?,
+    })
+}
+
+/// A host, with the locations they work at (comma-separated ids, from `host_locations`).
+pub(crate) const HOST_COLS: &str = "hosts.id, hosts.directory_kind, hosts.directory_id, hosts.name, \
+     hosts.email, hosts.mobile, hosts.delegate_id, hosts.lobby_searchable, hosts.active, \
+     hosts.prefs, hosts.user_name, hosts.external_id, hosts.updated_at, \
+     (SELECT group_concat(l.location_id) FROM host_locations l WHERE l.host_id = hosts.id) AS location_ids";
+
+pub(crate) fn host(r: &Row<'_>) -> rusqlite::Result<Host> {
+    const C: &str = HOST_COLS;
+    let kind: String = r.get(at!(C, "directory_kind"))?;
+    let prefs: String = r.get(at!(C, "prefs"))?;
+    let locations: Option<String> = r.get(at!(C, "location_ids"))?;
+    let mut location_ids: Vec<_> = locations
+        .unwrap_or_default()
+        .split(',')
+        .filter(|l| !l.is_empty())
+        .map(|l| frontdesk_core::Id::new(l.to_owned()))
+        .collect();
+    location_ids.sort();
+    Ok(Host {
+        id: r.get(at!(C, "id"))?,
+        directory: Directory {
+            kind: DirectoryKind::parse(&kind).ok_or_else(|| bad("directory kind", &kind))?,
+            id: r.get(at!(C, "directory_id"))?,
+        },
+        name: r.get(at!(C, "name"))?,
+        email: r.get(at!(C, "email"))?,
+        mobile: r.get(at!(C, "mobile"))?,
+        location_ids,
+        delegate_id: r.get(at!(C, "delegate_id"))?,
+        lobby_searchable: r.get(at!(C, "lobby_searchable"))?,
+        active: r.get(at!(C, "active"))?,
+        prefs: serde_json::from_str(&prefs).map_err(|_| bad("host preferences", &prefs))?,
+        user_name: r.get(at!(C, "user_name"))?,
+        external_id: r.get(at!(C, "external_id"))?,
+        updated_at: time(r, at!(C, "updated_at"))?,
+    })
+}
+
+pub(crate) const HOST_NOTICE_COLS: &str =
+    "invite_id, host_id, notified_at, on_my_way_at, on_my_way_by";
+
+pub(crate) fn host_notice(r: &Row<'_>) -> rusqlite::Result<HostNoticeRow> {
+    const C: &str = HOST_NOTICE_COLS;
+    Ok(HostNoticeRow {
+        invite_id: r.get(at!(C, "invite_id"))?,
+        host_id: r.get(at!(C, "host_id"))?,
+        notified_at: time_opt(r, at!(C, "notified_at"))?,
+        on_my_way_at: time_opt(r, at!(C, "on_my_way_at"))?,
+        on_my_way_by: r.get(at!(C, "on_my_way_by"))?,
+    })
+}
+
+pub(crate) const SCIM_TOKEN_COLS: &str =
+    "id, tenant_id, label, created_at, last_used_at, revoked_at";
+
+pub(crate) fn scim_token(r: &Row<'_>) -> rusqlite::Result<ScimTokenRecord> {
+    const C: &str = SCIM_TOKEN_COLS;
+    Ok(ScimTokenRecord {
+        id: r.get(at!(C, "id"))?,
+        tenant_id: r.get(at!(C, "tenant_id"))?,
+        label: r.get(at!(C, "label"))?,
+        created_at: time(r, at!(C, "created_at"))?,
+        last_used_at: time_opt(r, at!(C, "last_used_at"))?,
+        revoked_at: time_opt(r, at!(C, "revoked_at"))?,
     })
 }
 
@@ -137,7 +205,7 @@ pub(crate) fn session(r: &Row<'_>) -> rusqlite::Result<SessionRecord> {
     })
 }
 
-pub(crate) const BUILDING_COLS: &str = "id, name, timezone, created_at";
+pub(crate) const BUILDING_COLS: &str = "id, name, timezone, created_at, language";
 
 pub(crate) fn building(r: &Row<'_>) -> rusqlite::Result<Building> {
     const C: &str = BUILDING_COLS;
@@ -145,6 +213,7 @@ pub(crate) fn building(r: &Row<'_>) -> rusqlite::Result<Building> {
         id: r.get(at!(C, "id"))?,
         name: r.get(at!(C, "name"))?,
         timezone: r.get(at!(C, "timezone"))?,
+        language: r.get(at!(C, "language"))?,
         created_at: time(r, at!(C, "created_at"))?,
     })
 }
@@ -259,8 +328,8 @@ pub(crate) fn event(r: &Row<'_>) -> rusqlite::Result<Event> {
 }
 
 pub(crate) const NOTIFICATION_COLS: &str =
-    "id, invite_id, portal_kind, portal_id, channel, recipient, subject, body, state, \
-     created_at, sent_at, attempts, last_error, next_attempt_at, link_token";
+    "id, invite_id, portal_kind, portal_id, kind, host_id, channel, recipient, subject, body, \
+     state, created_at, sent_at, attempts, last_error, next_attempt_at, link_token, once_key";
 
 pub(crate) fn notification(r: &Row<'_>) -> rusqlite::Result<Notification> {
     const C: &str = NOTIFICATION_COLS;
@@ -268,6 +337,8 @@ pub(crate) fn notification(r: &Row<'_>) -> rusqlite::Result<Notification> {
         id: r.get(at!(C, "id"))?,
         invite_id: r.get(at!(C, "invite_id"))?,
         portal: portal(r, at!(C, "portal_kind"), at!(C, "portal_id"))?,
+        kind: r.get(at!(C, "kind"))?,
+        host_id: r.get(at!(C, "host_id"))?,
         channel: r.get(at!(C, "channel"))?,
         recipient: r.get(at!(C, "recipient"))?,
         subject: r.get(at!(C, "subject"))?,

@@ -2,6 +2,7 @@
 //! one file per part of the trait.
 
 mod accounts;
+mod hosts;
 mod places;
 mod registrations;
 mod sync;

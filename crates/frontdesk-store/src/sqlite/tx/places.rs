@@ -30,8 +30,8 @@ impl PlaceRows for SqlTx<'_> {
 
     fn insert_building(&mut self, b: &Building) -> Result<()> {
         self.exec(
-            &format!("INSERT INTO buildings ({BUILDING_COLS}) VALUES (?1, ?2, ?3, ?4)"),
-            params![b.id, b.name, b.timezone, micros(b.created_at)],
+            &format!("INSERT INTO buildings ({BUILDING_COLS}) VALUES (?1, ?2, ?3, ?4, ?5)"),
+            params![b.id, b.name, b.timezone, micros(b.created_at), b.language],
         )?;
         Ok(())
     }

@@ -9,20 +9,37 @@ use super::SqlTx;
 use crate::sqlite::rows::{
     self, micros, ANSWER_COLS, NDA_COLS, NOTIFICATION_COLS, REGISTRATION_COLS,
 };
+use frontdesk_api::MessageKind;
+
 use crate::{NdaAcceptance, Notification, Registration, RegistrationRows, Result, StoredAnswer};
 
 impl RegistrationRows for SqlTx<'_> {
-    fn insert_notification(&mut self, n: &Notification) -> Result<()> {
-        self.exec(
+    fn insert_notification(&mut self, n: &Notification) -> Result<bool> {
+        // A host is told of each step of a visit once per channel: a second message of the same
+        // kind for the same visit, host and channel is not written.
+        let once_key = match n.kind {
+            MessageKind::Invitation | MessageKind::Webhook => None,
+            k => Some(format!(
+                "{}:{}:{}:{}",
+                serde_json::to_value(k)?.as_str().unwrap_or_default(),
+                n.invite_id,
+                n.host_id.as_ref().map(|h| h.as_str()).unwrap_or_default(),
+                n.channel
+            )),
+        };
+        let written = self.exec(
             &format!(
                 "INSERT INTO notifications ({NOTIFICATION_COLS}) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) \
+                 ON CONFLICT (once_key) WHERE once_key IS NOT NULL DO NOTHING"
             ),
             params![
                 n.id,
                 n.invite_id,
                 n.portal.kind.as_str(),
                 n.portal.id,
+                n.kind,
+                n.host_id,
                 n.channel,
                 n.recipient,
                 n.subject,
@@ -33,10 +50,11 @@ impl RegistrationRows for SqlTx<'_> {
                 n.attempts,
                 n.last_error,
                 n.next_attempt_at.map(micros),
-                n.link_token
+                n.link_token,
+                once_key
             ],
         )?;
-        Ok(())
+        Ok(written == 1)
     }
 
     fn supersede_unsent(&mut self, invite_id: &Id<Invite>) -> Result<()> {

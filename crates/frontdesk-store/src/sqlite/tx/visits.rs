@@ -12,7 +12,7 @@ use crate::{Event, Profile, Result, VisitRows};
 /// What can change on an invite after it is created, in the order of [`changeable`]'s values:
 /// one list for the insert and the update, so the two cannot disagree. The portal, the origin,
 /// the primacy, the visitor type and the creation are fixed for life.
-const CHANGEABLE: [&str; 15] = [
+const CHANGEABLE: [&str; 16] = [
     "linked_invite_id",
     "status",
     "visitor_name",
@@ -21,6 +21,7 @@ const CHANGEABLE: [&str; 15] = [
     "visitor_company",
     "profile_id",
     "host_name",
+    "host_id",
     "valid_from",
     "valid_to",
     "checked_in_at",
@@ -30,7 +31,7 @@ const CHANGEABLE: [&str; 15] = [
     "cancel_reason",
 ];
 
-fn changeable(i: &Invite) -> [Value; 15] {
+fn changeable(i: &Invite) -> [Value; 16] {
     [
         Value::from(i.linked_invite_id.clone().map(String::from)),
         Value::from(i.status.as_str().to_string()),
@@ -40,6 +41,7 @@ fn changeable(i: &Invite) -> [Value; 15] {
         Value::from(i.visitor.company.clone()),
         Value::from(i.profile_id.to_string()),
         Value::from(i.host_name.clone()),
+        Value::from(i.host_id.clone().map(String::from)),
         Value::from(micros(i.valid_from)),
         Value::from(micros(i.valid_to)),
         Value::from(i.checked_in_at.map(micros)),
