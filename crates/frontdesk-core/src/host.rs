@@ -329,6 +329,7 @@ pub fn mask_mobile(m: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

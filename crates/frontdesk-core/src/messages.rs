@@ -219,6 +219,7 @@ pub fn at_time(lang: Language, tz: &str, t: Timestamp) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use chrono::TimeZone;

@@ -239,6 +239,55 @@ fn calls(w: &World) -> Vec<Call> {
         c("GET", "/changes".into(), None, &ACTORS),
         c("GET", "/me".into(), None, &ACTORS),
     ];
+    // The host directories: a tenant's is its own staff's, the building's its lobby's.
+    let host = |dir: &str, email: &str| {
+        id(&w
+            .s
+            .post(
+                &w.admin,
+                &format!("{dir}/hosts"),
+                json!({"name": "Grace Hopper", "email": email}),
+            )
+            .ok())
+    };
+    let acme_dir = format!("/tenants/{}", w.acme);
+    let building_dir = format!("/buildings/{b}");
+    let acme_host = host(&acme_dir, "grace@acme.test");
+    let doomed = host(&acme_dir, "leaving@acme.test");
+    let staff = host(&building_dir, "guard@tower.test");
+    let draft = json!({"name": "Linus Pauling", "email": "linus@acme.test"});
+    v.extend([
+        c("GET", format!("{acme_dir}/hosts"), None, ACME_STAFF),
+        c(
+            "POST",
+            format!("{acme_dir}/hosts"),
+            Some(draft.clone()),
+            ACME_ADMINS,
+        ),
+        c("GET", format!("/locations/{l}/hosts"), None, ACME_STAFF),
+        c("GET", format!("/hosts/{acme_host}"), None, ACME_STAFF),
+        c(
+            "PUT",
+            format!("/hosts/{acme_host}"),
+            Some(json!({"name": "Grace M. Hopper", "email": "grace@acme.test"})),
+            ACME_ADMINS,
+        ),
+        c("DELETE", format!("/hosts/{doomed}"), None, ACME_ADMINS),
+        c("GET", format!("{building_dir}/hosts"), None, BUILDING_STAFF),
+        c(
+            "POST",
+            format!("{building_dir}/hosts"),
+            Some(draft),
+            BUILDING_ADMINS,
+        ),
+        c("GET", format!("/hosts/{staff}"), None, BUILDING_STAFF),
+        c(
+            "GET",
+            format!("{building_dir}/host-search?q=gr"),
+            None,
+            BUILDING_STAFF,
+        ),
+    ]);
     // Each invite action on a fresh synced pair, from each side.
     let actions: [(&'static str, &'static str, Option<Value>); 11] = [
         ("GET", "", None),

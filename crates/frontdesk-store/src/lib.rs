@@ -283,8 +283,8 @@ pub trait HostRows {
     /// Deletes the entry; visits that named the host keep the name, not the link, and a host
     /// who had them as delegate has none.
     fn delete_host(&mut self, id: &Id<Host>) -> Result<()>;
-    /// Active, lobby-searchable hosts of the tenants linked to the building, and the building's
-    /// own staff, whose folded name contains `q`.
+    /// Active hosts whose folded name contains `q`: those of the tenants linked to the building
+    /// who allow the lobby's search, and all the building's own staff (its lobby's colleagues).
     fn lobby_hosts(
         &self,
         building_id: &Id<id::Building>,

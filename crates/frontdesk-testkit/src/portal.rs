@@ -467,7 +467,20 @@ impl World {
 
     /// A synced building→Acme pair: (building invite id, tenant copy id).
     pub fn synced_pair(&self, name: &str) -> (String, String) {
-        let r = self.building_invite(&self.acme_loc, name);
+        self.synced_pair_from(self.invite_body(&self.acme_loc, name))
+    }
+
+    /// A synced pair created by the building admin from `body` (an [`Self::invite_body`] with
+    /// changes): (building invite id, tenant copy id).
+    pub fn synced_pair_from(&self, body: Value) -> (String, String) {
+        let r = self
+            .s
+            .post(
+                &self.building_admin,
+                &format!("/buildings/{}/invites", self.building),
+                body,
+            )
+            .ok();
         assert_eq!(r["sync"]["status"], "synced", "{r}");
         (
             id(&r["invite"]),
@@ -654,17 +667,7 @@ pub fn flow_world() -> (World, String, String, String) {
         .ok());
     let mut body = w.invite_body(&w.acme_loc, "Ada Lovelace");
     body["visitor_type_id"] = json!(bvt);
-    let r =
-        w.s.post(
-            &w.building_admin,
-            &format!("/buildings/{}/invites", w.building),
-            body,
-        )
-        .ok();
-    let (b, t) = (
-        id(&r["invite"]),
-        r["sync"]["linked_invite_id"].as_str().unwrap().to_string(),
-    );
+    let (b, t) = w.synced_pair_from(body);
     let token = w.registration_token(&b);
     (w, b, t, token)
 }

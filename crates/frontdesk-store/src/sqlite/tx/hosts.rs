@@ -192,7 +192,7 @@ impl HostRows for SqlTx<'_> {
                   AND k.building_id = ?1 AND k.active = 1 \
              LEFT JOIN tenants t ON t.id = k.tenant_id \
              LEFT JOIN buildings b ON hosts.directory_kind = 'building' AND b.id = hosts.directory_id AND b.id = ?1 \
-             WHERE hosts.active = 1 AND hosts.lobby_searchable = 1 AND (t.id IS NOT NULL OR b.id IS NOT NULL) \
+             WHERE hosts.active = 1 AND (t.id IS NOT NULL AND hosts.lobby_searchable = 1 OR b.id IS NOT NULL) \
                AND hosts.search_name LIKE ?2 ESCAPE '\\' \
              ORDER BY hosts.search_name, hosts.id LIMIT ?3"
         ))?;
