@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::Instant;
 
-use frontdesk_api::{Event, InviteView, Resent, Summary};
+use frontdesk_api::{Event, HostHit, InviteView, Resent, Summary};
 use frontdesk_core::{LocationSettings, Origin};
 use frontdesk_desk::Console;
 use frontdesk_desk::{
@@ -197,6 +197,11 @@ async fn directory(desk: Shared<'_>) -> Answer<Vec<DirectoryEntry>> {
 }
 
 #[tauri::command]
+async fn hosts(desk: Shared<'_>, q: String) -> Answer<Vec<HostHit>> {
+    on(&desk, move |c| c.hosts(&q)).await
+}
+
+#[tauri::command]
 async fn create_invite(desk: Shared<'_>, invite: NewInvite) -> Answer<CreatedInvite> {
     on(&desk, move |c| c.create_invite(&invite)).await
 }
@@ -340,6 +345,7 @@ fn main() {
             activity,
             summary,
             directory,
+            hosts,
             create_invite,
             location_settings,
             save_location_settings,

@@ -1,13 +1,15 @@
 // The receptionist's console in a browser (headless Chromium), against the portal's API:
-// node tests/desk-browser.mjs DESK_URL EMAIL PASSWORD VISITOR OUT_DIR
-// Signs in, finds the visitor by typing, marks the arrival, filters by Invite Origin.
+// node tests/desk-browser.mjs DESK_URL EMAIL PASSWORD VISITOR OUT_DIR [HOST NEW_VISITOR]
+// Signs in, finds the visitor by typing, marks the arrival, filters by Invite Origin. With HOST,
+// invites NEW_VISITOR for a host picked from the directory, marks the arrival and waits for the
+// visit to show that the host was told and answered "On my way".
 // Saves a screenshot of each step in OUT_DIR; exits non-zero on the first thing that does not work.
 
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
-const [url, email, password, visitor, out] = process.argv.slice(2);
+const [url, email, password, visitor, out, host, newVisitor] = process.argv.slice(2);
 if (!out) {
   console.error("usage: desk-browser.mjs DESK_URL EMAIL PASSWORD VISITOR OUT_DIR");
   process.exit(2);
@@ -44,6 +46,27 @@ try {
   await page.selectOption("#origin", "tenant");
   await page.waitForFunction(() => [...document.querySelectorAll("#invites .row")].every((r) => r.dataset.origin === "tenant"));
   await shot("04-tenant-created");
+  if (host) {
+    await page.selectOption("#origin", "");
+    await page.click("#new-invite");
+    await page.locator("#new-invite-panel").waitFor();
+    await page.fill("#new-host", host.slice(0, 4));
+    await page.locator(`#host-hits .host-hit:has(.name:text-is("${host}"))`).waitFor();
+    await shot("05-host-picker");
+    await page.click(`#host-hits .host-hit:has(.name:text-is("${host}"))`);
+    await page.locator("#host-chosen", { hasText: "told when the visitor arrives" }).waitFor();
+    await page.fill("#new-name", newVisitor);
+    await page.fill("#new-email", "visitor@example.com");
+    await page.click("#create-invite");
+    await page.locator("#sync-result.ok").waitFor();
+    await page.fill("#search", newVisitor.slice(0, 5));
+    await page.click(`#invites .row:has(.name:text-is("${newVisitor}"))`);
+    await page.locator("#detail-host", { hasText: host }).waitFor();
+    await page.click("#arrive");
+    await page.locator("#host-notice").waitFor();
+    await page.locator("#host-notice[data-state=on_my_way]").waitFor({ timeout: 30_000 });
+    await shot("06-host-on-my-way");
+  }
   if (errors.length) throw new Error(`the page reported errors: ${errors.join("; ")}`);
   console.log("RESULT ok");
 } catch (e) {

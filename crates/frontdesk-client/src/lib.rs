@@ -18,9 +18,10 @@ mod stream;
 use std::time::Duration;
 
 use frontdesk_api::{
-    BadgeParams, Building, CardRequest, ChangesPage, Created, DirectoryEntry, Event, InviteView,
-    Location, LocationSettings, LogParams, Login, NewInvite, Portal, PortalKind, Printed, Push,
-    PushResults, Resent, SignedIn, Since, Summary, User, Validity, VisitorPatch,
+    BadgeParams, Building, CardRequest, ChangesPage, Created, DirectoryEntry, Event, HostHit,
+    HostPage, InviteView, Location, LocationSettings, LogParams, Login, NewInvite, Portal,
+    PortalKind, Printed, Push, PushResults, Resent, SignedIn, Since, Summary, User, Validity,
+    VisitorPatch,
 };
 use reqwest::blocking::{RequestBuilder, Response};
 use reqwest::Method;
@@ -124,6 +125,22 @@ impl Client {
     /// The tenant locations a building desk invites visitors for.
     pub fn directory(&self, building: &str) -> Result<Vec<DirectoryEntry>> {
         self.get(&["buildings", building, "directory"])
+    }
+
+    /// The lobby's host search: the building's staff and linked tenants' searchable hosts.
+    pub fn host_search(&self, building: &str, q: &str) -> Result<Vec<HostHit>> {
+        self.json(
+            self.request(Method::GET, &["buildings", building, "host-search"])?
+                .query(&[("q", q)]),
+        )
+    }
+
+    /// The active hosts a location's desk may pick, by part of their name.
+    pub fn location_hosts(&self, location: &str, q: &str) -> Result<HostPage> {
+        self.json(
+            self.request(Method::GET, &["locations", location, "hosts"])?
+                .query(&[("q", q)]),
+        )
     }
 
     /// A new invite at a building or a location portal, and whether its linked copy was made.

@@ -2,7 +2,7 @@
 //! summary, the directory, new invites and the Location Settings card. Each answer that is an
 //! invite goes into the cache at once, so the lists show it before the change feed brings it.
 
-use frontdesk_api::{Event, InviteView, Resent, Summary, Validity};
+use frontdesk_api::{Event, HostHit, InviteView, Resent, Summary, Validity};
 use frontdesk_client::Client;
 use frontdesk_core::{LocationSettings, Origin, PortalKind, Timestamp};
 use frontdesk_store::actions::{CardRequest, DirectoryEntry, NewInvite, VisitorPatch};
@@ -72,6 +72,30 @@ impl Console {
             return Ok(vec![]);
         }
         l.call(|p| p.directory(&l.session.portal_id))
+    }
+
+    /// Hosts to pick for a new invite, by part of their name: on a building desk the lobby's
+    /// search (the building's staff, linked tenants' hosts who allow it, contacts masked); on a
+    /// location's desk its tenant's active hosts at that location.
+    pub fn hosts(&self, q: &str) -> Result<Vec<HostHit>> {
+        let l = self.live()?;
+        if l.session.portal_kind == PortalKind::Building {
+            return l.call(|p| p.host_search(&l.session.portal_id, q));
+        }
+        let page = l.call(|p| p.location_hosts(&l.session.portal_id, q))?;
+        Ok(page
+            .hosts
+            .into_iter()
+            .map(|h| HostHit {
+                location_id: Some(frontdesk_core::Id::new(l.session.portal_id.clone())),
+                locations: vec![l.session.place_name.clone()],
+                organisation: String::new(),
+                // The tenant's own desk may see its colleagues' addresses.
+                masked_contact: h.email,
+                name: h.name,
+                id: h.id,
+            })
+            .collect())
     }
 
     pub fn create_invite(&self, invite: &NewInvite) -> Result<CreatedInvite> {

@@ -4,7 +4,8 @@
 use chrono::{Duration, Timelike};
 use frontdesk_core::visitor_type::QuestionDraft;
 use frontdesk_core::{
-    id, Actor, Id, LocationSettings, Portal, QuestionKind, Role, Timestamp, VisitorType,
+    id, Actor, Directory, Host, HostDraft, Id, LocationSettings, Portal, QuestionKind, Role,
+    Timestamp, VisitorType,
 };
 use frontdesk_store::actions::{
     self, By, NewInvite, NewUser, NewVisitorType, UserScope, VisitAction, VisitorInput,
@@ -162,6 +163,59 @@ fn build(tx: &mut dyn Tx, by: By<'_>, logins: &[DemoLogin], hashes: &[String]) -
         },
     )?;
 
+    // The people visitors come to see: Acme's, some the lobby may find, and the building's own.
+    let person = |name: &str, email: &str, at: Option<&Id<id::Location>>, lobby: bool| HostDraft {
+        name: name.into(),
+        email: email.into(),
+        location_ids: at.into_iter().cloned().collect(),
+        lobby_searchable: lobby,
+        active: true,
+        ..HostDraft::default()
+    };
+    let acme_dir = Directory::tenant(&acme);
+    let assistant = actions::create_host_in(
+        tx,
+        by.now,
+        &acme_dir,
+        &person(
+            "محمد الخوارزمي",
+            "m.khwarizmi@acme.example",
+            Some(&acme_loc),
+            false,
+        ),
+    )?;
+    let mut grace = person(
+        "Grace Hopper",
+        "grace.hopper@acme.example",
+        Some(&acme_loc),
+        true,
+    );
+    grace.delegate_id = Some(assistant.id);
+    let grace = actions::create_host_in(tx, by.now, &acme_dir, &grace)?;
+    let alan = actions::create_host_in(
+        tx,
+        by.now,
+        &acme_dir,
+        &person("Alan Turing", "alan.turing@acme.example", None, true),
+    )?;
+    actions::create_host_in(
+        tx,
+        by.now,
+        &Directory::tenant(&bluefin),
+        &person("Atticus Finch", "atticus@bluefin.example", None, false),
+    )?;
+    actions::create_host_in(
+        tx,
+        by.now,
+        &Directory::building(&b.id),
+        &person(
+            "Harbour Tower Security",
+            "security@harbour.example",
+            None,
+            false,
+        ),
+    )?;
+
     let at_building = |id: &Id<id::Building>| UserScope {
         building_id: Some(id.clone()),
         ..UserScope::default()
@@ -214,13 +268,13 @@ fn build(tx: &mut dyn Tx, by: By<'_>, logins: &[DemoLogin], hashes: &[String]) -
         nine
     };
     let invite = |location: &Id<id::Location>,
-                  host: &str,
+                  host: (&str, Option<&Id<Host>>),
                   name: &str,
                   company: &str,
                   vt: Option<&Id<VisitorType>>| NewInvite {
         location_id: Some(location.clone()),
-        host_name: host.into(),
-        host_id: None,
+        host_name: host.0.into(),
+        host_id: host.1.cloned(),
         visitor: VisitorInput {
             name: name.into(),
             email: Some(format!(
@@ -242,7 +296,7 @@ fn build(tx: &mut dyn Tx, by: By<'_>, logins: &[DemoLogin], hashes: &[String]) -
         &bp,
         invite(
             &acme_loc,
-            "Grace Hopper",
+            ("Grace Hopper", Some(&grace.id)),
             "Ada Lovelace",
             "Analytical Engines",
             bt,
@@ -259,7 +313,12 @@ fn build(tx: &mut dyn Tx, by: By<'_>, logins: &[DemoLogin], hashes: &[String]) -
         ),
         (&cobalt_loc, "Marie Curie", "Pierre Dupont", "Radium Ltd"),
     ] {
-        actions::create_invite(tx, by, &bp, invite(location, host, name, company, bt))?;
+        actions::create_invite(
+            tx,
+            by,
+            &bp,
+            invite(location, (host, None), name, company, bt),
+        )?;
     }
     let tenant_made = actions::create_invite(
         tx,
@@ -267,7 +326,7 @@ fn build(tx: &mut dyn Tx, by: By<'_>, logins: &[DemoLogin], hashes: &[String]) -
         &Portal::location(acme_loc.clone()),
         invite(
             &acme_loc,
-            "Alan Turing",
+            ("Alan Turing", Some(&alan.id)),
             "Joan Clarke",
             "Hut 8",
             Some(&acme_type.id),
@@ -280,7 +339,7 @@ fn build(tx: &mut dyn Tx, by: By<'_>, logins: &[DemoLogin], hashes: &[String]) -
         &Portal::location(cobalt_loc.clone()),
         invite(
             &cobalt_loc,
-            "Rosalind Franklin",
+            ("Rosalind Franklin", None),
             "Zoë Ødegård",
             "Nordic Labs",
             None,
@@ -295,6 +354,7 @@ pub fn registration_links(store: &dyn Store, public_url: &str) -> Result<Vec<(St
     let held = store.notifications(&frontdesk_store::queries::Visibility::All, 50)?;
     Ok(held
         .into_iter()
+        .filter(|n| n.kind == frontdesk_api::MessageKind::Invitation)
         .filter(|n| n.state != frontdesk_api::NotificationState::Sent)
         .filter(|n| {
             store

@@ -10,6 +10,8 @@ import type {
   Created,
   DirectoryEntry,
   Event as ActivityEvent,
+  HostHit,
+  HostPage,
   InviteView,
   Location,
   LocationSettings,
@@ -64,6 +66,8 @@ export interface Backend {
   activity(id: string): Promise<ActivityEvent[]>;
   summary(origin: Origin | null): Promise<Summary>;
   directory(): Promise<DirectoryEntry[]>;
+  /** Hosts to pick for a new invite, by part of their name (needs the portal). */
+  hosts(q: string): Promise<HostHit[]>;
   createInvite(invite: NewInvite): Promise<CreatedInvite>;
   locationSettings(): Promise<LocationSettings>;
   saveLocationSettings(settings: LocationSettings): Promise<LocationSettings>;
@@ -129,6 +133,7 @@ export class TauriBackend implements Backend {
   activity(id: string) { return call<ActivityEvent[]>("activity", { id }); }
   summary(origin: Origin | null) { return call<Summary>("summary", { origin }); }
   directory() { return call<DirectoryEntry[]>("directory"); }
+  hosts(q: string) { return call<HostHit[]>("hosts", { q }); }
   createInvite(invite: NewInvite) { return call<CreatedInvite>("create_invite", { invite }); }
   locationSettings() { return call<LocationSettings>("location_settings"); }
   saveLocationSettings(settings: LocationSettings) {
@@ -274,6 +279,17 @@ export class HttpBackend implements Backend {
   async directory() {
     const s = this.session;
     return s && s.portal_kind === "building" ? this.req<DirectoryEntry[]>("GET", `/buildings/${s.portal_id}/directory`) : [];
+  }
+  async hosts(q: string): Promise<HostHit[]> {
+    const s = this.session;
+    if (!s) throw new Failure("signed_out", "Sign in first.");
+    const query = `q=${encodeURIComponent(q)}`;
+    if (s.portal_kind === "building") return this.req<HostHit[]>("GET", `/buildings/${s.portal_id}/host-search?${query}`);
+    const page = await this.req<HostPage>("GET", `/locations/${s.portal_id}/hosts?${query}`);
+    // The tenant's own desk may see its colleagues' addresses.
+    return page.hosts.map((x) => ({
+      id: x.id, name: x.name, organisation: "", locations: [s.place_name], location_id: s.portal_id, masked_contact: x.email,
+    }));
   }
   async createInvite(invite: NewInvite): Promise<CreatedInvite> {
     const r = await this.req<Created>("POST", `${this.portalPath()}/invites`, invite);

@@ -58,7 +58,9 @@ export function drawDetail(r: CachedInvite) {
       h("dt", {}, "Company"),
       h("dd", {}, v.visitor.company ?? "—"),
       h("dt", {}, "Host"),
-      h("dd", {}, v.host_name),
+      h("dd", { id: "detail-host" }, v.host_name),
+      v.host_notice && h("dt", {}, "Host told"),
+      v.host_notice && hostNotice(v),
       h("dt", {}, "Visit"),
       h("dd", {}, `${new Date(v.valid_from).toLocaleDateString()} ${time(v.valid_from)}–${time(v.valid_to)}`),
       h("dt", {}, "Invite Origin"),
@@ -193,4 +195,16 @@ export function prompt2(text: string): Promise<boolean> {
     document.body.append(dlg);
     (dlg.querySelector("#card-blocked-save") as HTMLButtonElement).focus();
   });
+}
+
+/** Whether the host knows their visitor is here, and whether they answered. */
+function hostNotice(v: InviteView): HTMLElement {
+  const n = v.host_notice;
+  if (!n) return h("dd", {});
+  if (n.on_my_way_at) {
+    return h("dd", { id: "host-notice", "data-state": "on_my_way", class: "ok" }, `On my way — ${n.on_my_way_by ?? "the host"} (${time(n.on_my_way_at)})`);
+  }
+  if (n.notified_at) return h("dd", { id: "host-notice", "data-state": "notified" }, `Host notified at ${time(n.notified_at)}`);
+  if (n.problem) return h("dd", { id: "host-notice", "data-state": "problem", class: "warn" }, `Could not tell the host: ${n.problem} Call them.`);
+  return h("dd", { id: "host-notice", "data-state": "sending" }, "Telling the host…");
 }
