@@ -13,7 +13,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::Instant;
 
-use frontdesk_api::{Event, HostHit, InviteView, Resent, Summary};
+use frontdesk_api::{
+    Event, Host, HostDraft, HostHit, HostPage, ImportReport, InviteView, Resent, Summary,
+};
 use frontdesk_core::{LocationSettings, Origin};
 use frontdesk_desk::Console;
 use frontdesk_desk::{
@@ -202,6 +204,21 @@ async fn hosts(desk: Shared<'_>, q: String) -> Answer<Vec<HostHit>> {
 }
 
 #[tauri::command]
+async fn directory_hosts(desk: Shared<'_>, q: String) -> Answer<HostPage> {
+    on(&desk, move |c| c.directory_hosts(&q)).await
+}
+
+#[tauri::command]
+async fn save_host(desk: Shared<'_>, id: Option<String>, draft: HostDraft) -> Answer<Host> {
+    on(&desk, move |c| c.save_host(id.as_deref(), &draft)).await
+}
+
+#[tauri::command]
+async fn import_hosts(desk: Shared<'_>, csv: String, dry_run: bool) -> Answer<ImportReport> {
+    on(&desk, move |c| c.import_hosts(&csv, dry_run)).await
+}
+
+#[tauri::command]
 async fn create_invite(desk: Shared<'_>, invite: NewInvite) -> Answer<CreatedInvite> {
     on(&desk, move |c| c.create_invite(&invite)).await
 }
@@ -346,6 +363,9 @@ fn main() {
             summary,
             directory,
             hosts,
+            directory_hosts,
+            save_host,
+            import_hosts,
             create_invite,
             location_settings,
             save_location_settings,

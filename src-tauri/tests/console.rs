@@ -32,6 +32,15 @@ fn sign_in_demo(app: &App, email: &str) {
     app.find("#invites .row");
 }
 
+/// A field's whole value at once (typing a newline through the driver presses Enter).
+fn set_value(app: &App, selector: &str, value: &str) {
+    app.js(
+        "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
+         e.dispatchEvent(new Event('input', {bubbles: true}));",
+        json!([selector, value]),
+    );
+}
+
 fn sign_out(app: &App) {
     app.click("#sign-out");
     app.find("#demo-accounts");
@@ -103,6 +112,18 @@ fn receptionist_console_on_the_built_in_portal() {
     app.wait_until("the arrival synced", 10, |a| {
         a.text("#sync-state").contains("all changes synced")
     });
+    // Ada's host is in the directory; the built-in portal has no mail server to tell her.
+    app.wait_until("the host notice", 10, |a| a.exists("#host-notice"));
+    assert_eq!(
+        app.js(
+            "return document.querySelector('#host-notice').dataset.state",
+            json!([])
+        ),
+        "problem",
+        "{}",
+        app.text("#host-notice")
+    );
+    assert!(app.text("#host-notice").contains("Call them"));
     app.screenshot("04-arrived");
 
     // The Invite Origin filter: none by default, then each origin.
@@ -147,7 +168,22 @@ fn receptionist_console_on_the_built_in_portal() {
     app.click("#new-location option:nth-child(1)");
     let tenant = app.text("#new-location option:nth-child(1)");
     assert!(tenant.starts_with("Acme Robotics"), "{tenant}");
-    app.type_into("#new-host", "Grace Hopper");
+    // The host picked from the lobby's search of the directory.
+    app.type_into("#new-host", "grace");
+    app.find("#host-hits .host-hit");
+    app.screenshot("07-host-picker");
+    app.click("#host-hits .host-hit");
+    app.wait_until("the host chosen", 10, |a| {
+        a.text("#host-chosen")
+            .contains("told when the visitor arrives")
+    });
+    assert_eq!(
+        app.js(
+            "return document.querySelector('#new-host').value",
+            json!([])
+        ),
+        "Grace Hopper"
+    );
     app.type_into("#new-name", "Katherine Johnson");
     app.type_into("#new-company", "NACA");
     app.click("#create-invite");
@@ -193,6 +229,41 @@ fn receptionist_console_on_the_built_in_portal() {
         "validity is changed on the primary side only"
     );
     app.screenshot("09-tenant-side");
+    // The tenant's directory: the admin finds its people, checks a CSV (a bad line: nothing
+    // changes), then imports the corrected file.
+    app.click("#show-hosts");
+    app.wait_until("the directory", 10, |a| {
+        a.text("#hosts-list").contains("Grace Hopper")
+    });
+    set_value(&app, "#hosts-csv", "name,email,mobile\nKatherine Johnson,katherine@acme.example,+1 757 555 0100\nBad Phone,bad@acme.example,call me\n");
+    app.click("#import-check");
+    app.wait_until("the import report", 10, |a| a.exists("#import-summary"));
+    assert!(
+        app.text("#import-summary").contains("nothing was changed"),
+        "{}",
+        app.text("#import-summary")
+    );
+    assert!(
+        app.text("#import-report").contains("Line 3"),
+        "{}",
+        app.text("#import-report")
+    );
+    app.screenshot("09a-hosts-import-errors");
+    set_value(
+        &app,
+        "#hosts-csv",
+        "name,email,mobile\nKatherine Johnson,katherine@acme.example,+1 757 555 0100\n",
+    );
+    app.click("#import-apply");
+    app.wait_until("the import applied", 10, |a| {
+        a.text("#hosts-list").contains("Katherine Johnson")
+    });
+    assert!(
+        app.text("#import-summary").starts_with("Imported: 1 added"),
+        "{}",
+        app.text("#import-summary")
+    );
+    app.screenshot("09b-hosts-imported");
     app.click("#show-settings");
     app.find("#sync-building-invitations:checked");
     app.click("#card-sync");

@@ -18,10 +18,10 @@ mod stream;
 use std::time::Duration;
 
 use frontdesk_api::{
-    BadgeParams, Building, CardRequest, ChangesPage, Created, DirectoryEntry, Event, HostHit,
-    HostPage, InviteView, Location, LocationSettings, LogParams, Login, NewInvite, Portal,
-    PortalKind, Printed, Push, PushResults, Resent, SignedIn, Since, Summary, User, Validity,
-    VisitorPatch,
+    BadgeParams, Building, CardRequest, ChangesPage, Created, DirectoryEntry, Event, Host,
+    HostDraft, HostHit, HostPage, ImportReport, InviteView, Location, LocationSettings, LogParams,
+    Login, NewInvite, Portal, PortalKind, Printed, Push, PushResults, Resent, SignedIn, Since,
+    Summary, User, Validity, VisitorPatch,
 };
 use reqwest::blocking::{RequestBuilder, Response};
 use reqwest::Method;
@@ -140,6 +140,40 @@ impl Client {
         self.json(
             self.request(Method::GET, &["locations", location, "hosts"])?
                 .query(&[("q", q)]),
+        )
+    }
+
+    /// One page of a directory: `("tenants", id)` or `("buildings", id)`.
+    pub fn directory_hosts(&self, dir: (&str, &str), q: &str, offset: usize) -> Result<HostPage> {
+        self.json(
+            self.request(Method::GET, &[dir.0, dir.1, "hosts"])?
+                .query(&[("q", q), ("limit", "200"), ("offset", &offset.to_string())]),
+        )
+    }
+
+    pub fn create_host(&self, dir: (&str, &str), draft: &HostDraft) -> Result<Host> {
+        self.json(
+            self.request(Method::POST, &[dir.0, dir.1, "hosts"])?
+                .json(draft),
+        )
+    }
+
+    pub fn replace_host(&self, id: &str, draft: &HostDraft) -> Result<Host> {
+        self.json(self.request(Method::PUT, &["hosts", id])?.json(draft))
+    }
+
+    /// Import a directory from CSV; with `dry_run` (or any error) nothing changes.
+    pub fn import_hosts(
+        &self,
+        dir: (&str, &str),
+        csv: &str,
+        dry_run: bool,
+    ) -> Result<ImportReport> {
+        self.json(
+            self.request(Method::POST, &[dir.0, dir.1, "hosts", "import"])?
+                .query(&[("dry_run", dry_run)])
+                .header(reqwest::header::CONTENT_TYPE, "text/csv; charset=utf-8")
+                .body(csv.to_owned()),
         )
     }
 

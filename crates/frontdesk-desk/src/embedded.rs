@@ -33,8 +33,8 @@ impl From<demo::DemoLogin> for DemoLogin {
 
 /// Why the built-in portal's invitation messages show as held.
 pub const HELD: &str = "The desk's built-in portal sends no messages (it has no mail server or \
-     SMS gateway), so the registration link was not kept. Connect the desk to a shared portal to \
-     send invitations.";
+     SMS gateway), so no message's link was kept. Connect the desk to a shared portal to send \
+     invitations and tell hosts.";
 
 pub struct EmbeddedPortal {
     pub url: String,

@@ -2,7 +2,9 @@
 //! summary, the directory, new invites and the Location Settings card. Each answer that is an
 //! invite goes into the cache at once, so the lists show it before the change feed brings it.
 
-use frontdesk_api::{Event, HostHit, InviteView, Resent, Summary, Validity};
+use frontdesk_api::{
+    Event, Host, HostDraft, HostHit, HostPage, ImportReport, InviteView, Resent, Summary, Validity,
+};
 use frontdesk_client::Client;
 use frontdesk_core::{LocationSettings, Origin, PortalKind, Timestamp};
 use frontdesk_store::actions::{CardRequest, DirectoryEntry, NewInvite, VisitorPatch};
@@ -96,6 +98,40 @@ impl Console {
                 id: h.id,
             })
             .collect())
+    }
+
+    /// The directory this desk's admin keeps: a building's staff on a building desk, the
+    /// location's tenant's people on a location's. (The portal decides who may change it.)
+    fn directory_of(&self, l: &Live) -> Result<(&'static str, String)> {
+        if l.session.portal_kind == PortalKind::Building {
+            return Ok(("buildings", l.session.portal_id.clone()));
+        }
+        let location = l.call(|p| p.location(&l.session.portal_id))?;
+        Ok(("tenants", location.tenant_id.into_string()))
+    }
+
+    pub fn directory_hosts(&self, q: &str) -> Result<HostPage> {
+        let l = self.live()?;
+        let (kind, id) = self.directory_of(&l)?;
+        l.call(|p| p.directory_hosts((kind, &id), q, 0))
+    }
+
+    /// Add a person to the directory (`id` None) or replace their entry.
+    pub fn save_host(&self, id: Option<&str>, draft: &HostDraft) -> Result<Host> {
+        let l = self.live()?;
+        match id {
+            Some(id) => l.call(|p| p.replace_host(id, draft)),
+            None => {
+                let (kind, dir) = self.directory_of(&l)?;
+                l.call(|p| p.create_host((kind, &dir), draft))
+            }
+        }
+    }
+
+    pub fn import_hosts(&self, csv: &str, dry_run: bool) -> Result<ImportReport> {
+        let l = self.live()?;
+        let (kind, id) = self.directory_of(&l)?;
+        l.call(|p| p.import_hosts((kind, &id), csv, dry_run))
     }
 
     pub fn create_invite(&self, invite: &NewInvite) -> Result<CreatedInvite> {

@@ -490,3 +490,51 @@ fn messages_read_in_the_buildings_zone_and_language() {
     )
     .refused(422, "unknown_language");
 }
+
+#[test]
+fn a_desks_offline_arrival_tells_the_host_once_when_it_reaches_the_portal() {
+    let w = World::new();
+    let grace = id(&w
+        .s
+        .post(
+            &w.acme_admin,
+            &format!("/tenants/{}/hosts", w.acme),
+            json!({"name": "Grace Hopper", "email": "grace@acme.test"}),
+        )
+        .ok());
+    let mut body = w.invite_body(&w.acme_loc, "Ada Lovelace");
+    body["host_id"] = json!(grace);
+    let (b, _) = w.synced_pair_from(body);
+    // Queued at the desk ten minutes ago, pushed now; then pushed again (the desk never heard
+    // the answer), and a second desk marks the same arrival.
+    let arrival = json!({"id": "desk-1-arrive", "invite_id": b, "action": "arrive",
+                         "at": (chrono::Utc::now() - chrono::Duration::minutes(10)).to_rfc3339()});
+    for _ in 0..2 {
+        let r =
+            w.s.post(
+                &w.building_desk,
+                "/mutations",
+                json!({"mutations": [arrival]}),
+            )
+            .ok();
+        assert_eq!(r["results"][0]["outcome"], "applied", "{r}");
+    }
+    let other = json!({"mutations": [{"id": "desk-2-arrive", "invite_id": b, "action": "arrive",
+                                      "at": chrono::Utc::now().to_rfc3339()}]});
+    let r = w.s.post(&w.building_desk, "/mutations", other).ok();
+    assert_eq!(r["results"][0]["outcome"], "conflict", "{r}");
+    let told = messages(&w, "host_arrival");
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0]["recipient"], "grace@acme.test");
+    // A visit that never arrives tells nobody.
+    let mut body = w.invite_body(&w.acme_loc, "Joan Clarke");
+    body["host_id"] = json!(grace);
+    let (never, _) = w.synced_pair_from(body);
+    w.s.post(
+        &w.building_admin,
+        &format!("/invites/{never}/cancel"),
+        json!({}),
+    )
+    .ok();
+    assert_eq!(messages(&w, "host_arrival").len(), 1);
+}

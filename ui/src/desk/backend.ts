@@ -10,8 +10,11 @@ import type {
   Created,
   DirectoryEntry,
   Event as ActivityEvent,
+  Host,
+  HostDraft,
   HostHit,
   HostPage,
+  ImportReport,
   InviteView,
   Location,
   LocationSettings,
@@ -68,6 +71,11 @@ export interface Backend {
   directory(): Promise<DirectoryEntry[]>;
   /** Hosts to pick for a new invite, by part of their name (needs the portal). */
   hosts(q: string): Promise<HostHit[]>;
+  /** The directory this desk's admin keeps (a tenant's people, or the building's staff). */
+  directoryHosts(q: string): Promise<HostPage>;
+  /** Add a person (`id` null) or replace their entry. */
+  saveHost(id: string | null, draft: HostDraft): Promise<Host>;
+  importHosts(csv: string, dryRun: boolean): Promise<ImportReport>;
   createInvite(invite: NewInvite): Promise<CreatedInvite>;
   locationSettings(): Promise<LocationSettings>;
   saveLocationSettings(settings: LocationSettings): Promise<LocationSettings>;
@@ -134,6 +142,9 @@ export class TauriBackend implements Backend {
   summary(origin: Origin | null) { return call<Summary>("summary", { origin }); }
   directory() { return call<DirectoryEntry[]>("directory"); }
   hosts(q: string) { return call<HostHit[]>("hosts", { q }); }
+  directoryHosts(q: string) { return call<HostPage>("directory_hosts", { q }); }
+  saveHost(id: string | null, draft: HostDraft) { return call<Host>("save_host", { id, draft }); }
+  importHosts(csv: string, dryRun: boolean) { return call<ImportReport>("import_hosts", { csv, dryRun }); }
   createInvite(invite: NewInvite) { return call<CreatedInvite>("create_invite", { invite }); }
   locationSettings() { return call<LocationSettings>("location_settings"); }
   saveLocationSettings(settings: LocationSettings) {
@@ -290,6 +301,29 @@ export class HttpBackend implements Backend {
     return page.hosts.map((x) => ({
       id: x.id, name: x.name, organisation: "", locations: [s.place_name], location_id: s.portal_id, masked_contact: x.email,
     }));
+  }
+  private async directoryPath(): Promise<string> {
+    const s = this.session;
+    if (!s) throw new Failure("signed_out", "Sign in first.");
+    if (s.portal_kind === "building") return `/buildings/${s.portal_id}`;
+    const l = await this.req<Location>("GET", `/locations/${s.portal_id}`);
+    return `/tenants/${l.tenant_id}`;
+  }
+  async directoryHosts(q: string) {
+    return this.req<HostPage>("GET", `${await this.directoryPath()}/hosts?q=${encodeURIComponent(q)}&limit=200`);
+  }
+  async saveHost(id: string | null, draft: HostDraft) {
+    return id ? this.req<Host>("PUT", `/hosts/${id}`, draft) : this.req<Host>("POST", `${await this.directoryPath()}/hosts`, draft);
+  }
+  async importHosts(csv: string, dryRun: boolean): Promise<ImportReport> {
+    const r = await fetch(`${this.base}/api/v1${await this.directoryPath()}/hosts/import?dry_run=${dryRun}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${this.token}`, "content-type": "text/csv; charset=utf-8" },
+      body: csv,
+    });
+    const v = await r.json().catch(() => ({}));
+    if (!r.ok) throw new Failure(v?.error?.code ?? "refused", v?.error?.message ?? `The portal answered ${r.status}.`);
+    return v as ImportReport;
   }
   async createInvite(invite: NewInvite): Promise<CreatedInvite> {
     const r = await this.req<Created>("POST", `${this.portalPath()}/invites`, invite);

@@ -9,6 +9,7 @@ import { detail, fail, list, search, show, status, STATUS_LABEL, summary, toast 
 import { showConflicts } from "./conflicts";
 import { drawDetail } from "./detail";
 import { showDevices } from "./devices";
+import { showHosts } from "./hosts";
 import { newInvite } from "./new-invite";
 import { showSettings } from "./settings";
 import { signInScreen } from "./sign-in";
@@ -46,6 +47,7 @@ export function openConsole(s: Session) {
     backend.desktop && h("button", { id: "show-conflicts", onclick: () => void showConflicts() }, "Conflicts"),
     backend.desktop && h("button", { id: "show-devices", onclick: () => void showDevices() }, "Devices"),
     s.may_edit_settings && h("button", { id: "show-settings", onclick: () => void showSettings() }, "Location Settings"),
+    s.role !== "front_desk" && h("button", { id: "show-hosts", onclick: () => void showHosts() }, "Hosts"),
   );
   show(
     h(

@@ -39,8 +39,9 @@ export async function newInvite() {
       let found: HostHit[] = [];
       try {
         found = await backend.hosts(q);
-      } catch {
-        // Offline or no directory: the typed name is the host.
+      } catch (e) {
+        // Offline, or no directory: the typed name is the host, and nobody is told.
+        if (mine === asked) chosen.textContent = `The directory cannot be searched now (${e instanceof Error ? e.message : String(e)}): the host is the name typed, and will not be told.`;
       }
       if (mine !== asked) return;
       hits.replaceChildren(
