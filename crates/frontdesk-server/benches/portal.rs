@@ -3,9 +3,12 @@
 //! - synced invite creations per second (concurrent clients);
 //! - check-in latency p50/p99 (one client, one request at a time);
 //! - visitor-log queries with the Invite Origin filter over 1,000,000 invites;
-//! - CSV export of 1,000,000 rows: time, and the server's memory while it streams.
+//! - CSV export of 1,000,000 rows: time, and the server's memory while it streams;
+//! - SCIM user listing over a directory of 10,000 hosts: a page of 100 anywhere in it, and the
+//!   `userName eq` lookup identity providers make before every create, p50/p99.
 //!
-//! Run: `cargo bench -p frontdesk-server --bench portal` (set BENCH_LOG_INVITES for another size).
+//! Run: `cargo bench -p frontdesk-server --bench portal` (set BENCH_LOG_INVITES or
+//! BENCH_SCIM_USERS for other sizes).
 #![allow(clippy::unwrap_used)]
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -102,6 +105,11 @@ fn main() {
         .build()
         .unwrap();
     rt.block_on(run(format!("http://{addr}/api/v1"), db, log_invites));
+    let scim_users: usize = std::env::var("BENCH_SCIM_USERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    rt.block_on(scim(format!("http://{addr}"), &state, scim_users));
 }
 
 async fn run(base: String, db: std::path::PathBuf, log_invites: i64) {
@@ -363,4 +371,109 @@ fn seed_history(db: &std::path::Path, building: &str, loc: &str, tenant: &str, n
     )
     .unwrap();
     conn.execute_batch("COMMIT").unwrap();
+}
+
+/// SCIM over a big directory (figure 5): the hosts are written through the store's actions in one
+/// transaction (as an import would leave them), then read over HTTP as Okta pages through them
+/// and as identity providers look a user up before creating them.
+async fn scim(origin: String, state: &AppState, users: usize) {
+    let http = reqwest::Client::new();
+    let token = http
+        .post(format!("{origin}/api/v1/auth/login"))
+        .json(&json!({"email": ADMIN, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let c = Client {
+        http: http.clone(),
+        base: format!("{origin}/api/v1"),
+        token,
+    };
+    let tenant = c.post("/tenants", json!({"name": "Directory Ltd"})).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let created = c
+        .post(
+            &format!("/tenants/{tenant}/scim-tokens"),
+            json!({"label": "bench"}),
+        )
+        .await;
+    let (base, secret) = (
+        created["base_url"].as_str().unwrap().to_string(),
+        created["secret"].as_str().unwrap().to_string(),
+    );
+    let dir = frontdesk_core::Directory::tenant(&frontdesk_core::Id::new(tenant.clone()));
+    let t0 = Instant::now();
+    state
+        .store
+        .write(|tx| {
+            for i in 0..users {
+                let draft = frontdesk_core::HostDraft {
+                    name: format!("Person {i:05}"),
+                    email: format!("person{i}@directory.test"),
+                    user_name: Some(format!("person{i}@directory.test")),
+                    external_id: Some(format!("00u{i:08}")),
+                    active: true,
+                    ..Default::default()
+                };
+                actions::create_host_in(tx, Utc::now(), &dir, &draft)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    println!(
+        "seeded {users} hosts in one directory in {:.1} s",
+        t0.elapsed().as_secs_f64()
+    );
+    let get = |q: String| {
+        let (http, base, secret) = (http.clone(), base.clone(), secret.clone());
+        async move {
+            let t = Instant::now();
+            let r = http
+                .get(format!("{base}/Users?{q}"))
+                .bearer_auth(secret)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200, "{q}");
+            let v: Value = r.json().await.unwrap();
+            (t.elapsed(), v)
+        }
+    };
+    let mut pages = Vec::with_capacity(300);
+    for round in 0..300 {
+        let start = (round * 100 * 37) % users.max(1) + 1;
+        let (took, v) = get(format!("startIndex={start}&count=100")).await;
+        assert_eq!(v["totalResults"], users);
+        pages.push(took);
+    }
+    pages.sort();
+    println!(
+        "SCIM GET /Users?startIndex=N&count=100 over {users} users (300 pages anywhere): p50 {}, p99 {}",
+        ms(pct(&pages, 0.5)),
+        ms(pct(&pages, 0.99))
+    );
+    let mut lookups = Vec::with_capacity(300);
+    for round in 0..300 {
+        let i = (round * 7919) % users.max(1);
+        let (took, v) = get(format!(
+            "filter=userName%20eq%20%22person{i}%40directory.test%22&startIndex=1&count=100"
+        ))
+        .await;
+        assert_eq!(v["totalResults"], 1);
+        lookups.push(took);
+    }
+    lookups.sort();
+    println!(
+        "SCIM GET /Users?filter=userName eq \"…\" over {users} users (300 lookups): p50 {}, p99 {}",
+        ms(pct(&lookups, 0.5)),
+        ms(pct(&lookups, 0.99))
+    );
 }

@@ -216,7 +216,8 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let state = AppState::new(store, clock)
         .with_limits(args.limits())
         .with_sessions(args.session_policy())
-        .with_metrics_token(args.metrics_token.as_deref());
+        .with_metrics_token(args.metrics_token.as_deref())
+        .with_public_url(Some(&public_url));
     let mut delivery = crate::delivery::DeliveryConfig::new(public_url);
     delivery.smtp_url = args.smtp_url.clone();
     delivery.mail_from = args.mail_from.clone();

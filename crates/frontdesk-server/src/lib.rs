@@ -16,6 +16,7 @@ pub mod net;
 pub mod observe;
 pub mod openapi;
 mod routes;
+mod scim;
 pub mod streams;
 pub mod throttle;
 pub mod ui;
@@ -78,6 +79,9 @@ pub struct AppState {
     pub metrics: Arc<observe::Metrics>,
     /// SHA-256 of the token a metrics scraper sends; `/metrics` is off without one.
     pub metrics_token: Option<Vec<u8>>,
+    /// The address people and identity providers reach the service at (`--public-url`), for
+    /// the links it hands out; without one, the request's `Host` header says.
+    pub public_url: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -98,12 +102,32 @@ impl AppState {
             streams: Arc::default(),
             metrics: Arc::default(),
             metrics_token: None,
+            public_url: None,
         }
     }
 
     pub fn with_metrics_token(mut self, token: Option<&str>) -> Self {
         self.metrics_token = token.map(auth::token_hash);
         self
+    }
+
+    pub fn with_public_url(mut self, url: Option<&str>) -> Self {
+        self.public_url = url.map(|u| u.trim_end_matches('/').into());
+        self
+    }
+
+    /// The service's public address (no trailing slash): `--public-url`, or `http://` and the
+    /// request's `Host`.
+    pub fn public_base(&self, headers: &axum::http::HeaderMap) -> String {
+        if let Some(u) = &self.public_url {
+            return u.to_string();
+        }
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| !h.is_empty() && !h.contains(['/', ' ', '"']))
+            .unwrap_or("localhost");
+        format!("http://{host}")
     }
 
     pub fn with_limits(mut self, limits: Limits) -> Self {

@@ -236,6 +236,31 @@ fn calls(w: &World) -> Vec<Call> {
                 "cobalt_admin",
             ],
         ),
+        c(
+            "POST",
+            format!("/tenants/{}/scim-tokens", w.acme),
+            Some(json!({"label": "Okta"})),
+            ACME_ADMINS,
+        ),
+        c(
+            "GET",
+            format!("/tenants/{}/scim-tokens", w.acme),
+            None,
+            ACME_ADMINS,
+        ),
+        c(
+            "DELETE",
+            format!("/tenants/{}/scim-tokens/{}", w.acme, {
+                let t = w.s.post(
+                    &w.admin,
+                    &format!("/tenants/{}/scim-tokens", w.acme),
+                    json!({"label": "Entra ID"}),
+                );
+                t.ok()["token"]["id"].as_str().unwrap().to_owned()
+            }),
+            None,
+            ACME_ADMINS,
+        ),
         c("GET", "/changes".into(), None, &ACTORS),
         c("GET", "/me".into(), None, &ACTORS),
     ];

@@ -232,6 +232,10 @@ pub struct HostFilter {
     pub q: Option<String>,
     /// Exactly this user name (SCIM's `userName eq`), compared case-insensitively.
     pub user_name: Option<String>,
+    /// Exactly this email (SCIM's `emails.value eq`), compared in lower case.
+    pub email: Option<String>,
+    /// Exactly this identity-provider id (SCIM's `externalId eq`), case-sensitive.
+    pub external_id: Option<String>,
     /// Hosts at this location, and those with no location (they work at every one).
     pub location_id: Option<Id<id::Location>>,
     pub active_only: bool,

@@ -7,7 +7,7 @@ use axum::Json;
 use frontdesk_api::limits::{HOSTS_PAGE_DEFAULT, HOSTS_PAGE_MAX, HOST_SEARCH_MAX};
 use frontdesk_api::{
     Directory, Host, HostDraft, HostHit, HostListParams, HostPage, HostSearch, ImportParams,
-    ImportReport,
+    ImportReport, NewScimToken, ScimToken, ScimTokenCreated,
 };
 use frontdesk_core::messages;
 use frontdesk_core::{id, Id};
@@ -21,9 +21,9 @@ fn filter(p: &HostListParams) -> (HostFilter, usize, usize) {
     (
         HostFilter {
             q: p.q.clone(),
-            user_name: None,
             location_id: p.location_id.clone(),
             active_only: p.active_only,
+            ..HostFilter::default()
         },
         p.limit
             .unwrap_or(HOSTS_PAGE_DEFAULT)
@@ -321,4 +321,62 @@ async fn on_my_way(st: AppState, token: String, press: bool) -> Response {
         axum::http::HeaderValue::from_static("no-store"),
     );
     resp
+}
+
+/// Give an identity provider a SCIM token for the tenant's directory (tenant admins). The
+/// secret is in this answer only; keep it in the identity provider's settings.
+#[utoipa::path(post, path = "/api/v1/tenants/{id}/scim-tokens", tag = "hosts", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Tenant id")), request_body = NewScimToken,
+    responses((status = 201, body = ScimTokenCreated)))]
+pub async fn create_scim_token(
+    State(st): State<AppState>,
+    Authed(a): Authed,
+    headers: axum::http::HeaderMap,
+    Path(id): Path<Id<id::Tenant>>,
+    Body(new): Body<NewScimToken>,
+) -> Result<(StatusCode, Json<ScimTokenCreated>), ApiError> {
+    let (token, secret) = st
+        .write(a, move |tx, by| {
+            actions::create_scim_token(tx, by, &id, &new)
+        })
+        .await?;
+    let base_url = format!("{}{}", st.public_base(&headers), crate::scim::BASE);
+    Ok((
+        StatusCode::CREATED,
+        Json(ScimTokenCreated {
+            token,
+            secret,
+            base_url,
+        }),
+    ))
+}
+
+/// The tenant's SCIM tokens that still work (tenant admins); never their secrets.
+#[utoipa::path(get, path = "/api/v1/tenants/{id}/scim-tokens", tag = "hosts", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Tenant id")), responses((status = 200, body = [ScimToken])))]
+pub async fn scim_tokens(
+    State(st): State<AppState>,
+    Authed(a): Authed,
+    Path(id): Path<Id<id::Tenant>>,
+) -> Result<Json<Vec<ScimToken>>, ApiError> {
+    Ok(Json(
+        st.read(a, move |tx, by| actions::scim_tokens(tx, by, &id))
+            .await?,
+    ))
+}
+
+/// Revoke a SCIM token (tenant admins): the identity provider holding it is refused from now on.
+#[utoipa::path(delete, path = "/api/v1/tenants/{id}/scim-tokens/{token_id}", tag = "hosts", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Tenant id"), ("token_id" = String, Path, description = "Token id")),
+    responses((status = 204)))]
+pub async fn revoke_scim_token(
+    State(st): State<AppState>,
+    Authed(a): Authed,
+    Path((id, token_id)): Path<(Id<id::Tenant>, String)>,
+) -> Result<StatusCode, ApiError> {
+    st.write(a, move |tx, by| {
+        actions::revoke_scim_token(tx, by, &id, &token_id)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

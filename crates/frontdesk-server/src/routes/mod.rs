@@ -121,6 +121,14 @@ pub fn router(state: AppState) -> Router {
             "/buildings/{id}/hosts/import",
             post(hosts::import_building_hosts).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
         )
+        .route(
+            "/tenants/{id}/scim-tokens",
+            get(hosts::scim_tokens).post(hosts::create_scim_token),
+        )
+        .route(
+            "/tenants/{id}/scim-tokens/{token_id}",
+            axum::routing::delete(hosts::revoke_scim_token),
+        )
         .route("/buildings/{id}/host-search", get(hosts::host_search))
         .route("/locations/{id}/hosts", get(hosts::location_hosts))
         .route(
@@ -152,6 +160,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found);
     Router::new()
         .nest("/api/v1", api)
+        .nest(crate::scim::BASE, crate::scim::router())
         .route("/register/{token}", get(visitor::page))
         .route(
             "/on-my-way/{token}",

@@ -46,6 +46,7 @@ mod invites;
 mod mutations;
 mod places;
 mod portals;
+mod scim;
 
 pub use badges::*;
 pub use cards::*;
@@ -55,3 +56,4 @@ pub use invites::*;
 pub use mutations::*;
 pub use places::*;
 pub use portals::*;
+pub use scim::*;

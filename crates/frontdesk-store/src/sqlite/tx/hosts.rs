@@ -44,6 +44,14 @@ fn listing(dir: &Directory, f: &HostFilter) -> (String, Vec<Value>) {
             values.len()
         ));
     }
+    if let Some(e) = &f.email {
+        values.push(Value::from(e.to_lowercase()));
+        clause.push_str(&format!(" AND email = ?{}", values.len()));
+    }
+    if let Some(x) = &f.external_id {
+        values.push(Value::from(x.clone()));
+        clause.push_str(&format!(" AND external_id = ?{}", values.len()));
+    }
     if let Some(l) = &f.location_id {
         values.push(Value::from(l.to_string()));
         clause.push_str(&format!(
