@@ -17,7 +17,8 @@ CREATE TABLE hosts (
     updated_at       INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX hosts_email ON hosts(directory_kind, directory_id, email);
-CREATE UNIQUE INDEX hosts_user_name ON hosts(directory_kind, directory_id, user_name);
+-- SCIM's userName is not case-sensitive (RFC 7643, caseExact false).
+CREATE UNIQUE INDEX hosts_user_name ON hosts(directory_kind, directory_id, user_name COLLATE NOCASE);
 CREATE INDEX hosts_directory_name ON hosts(directory_kind, directory_id, search_name);
 
 CREATE TABLE host_locations (
