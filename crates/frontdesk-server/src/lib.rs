@@ -19,6 +19,7 @@ mod routes;
 pub mod streams;
 pub mod throttle;
 pub mod ui;
+pub mod webhooks;
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -78,6 +79,8 @@ pub struct AppState {
     pub metrics: Arc<observe::Metrics>,
     /// SHA-256 of the token a metrics scraper sends; `/metrics` is off without one.
     pub metrics_token: Option<Vec<u8>>,
+    /// The key webhook endpoints' signing secrets are derived with ([`webhooks`]).
+    pub webhook_key: Arc<webhooks::WebhookKey>,
 }
 
 impl AppState {
@@ -98,7 +101,15 @@ impl AppState {
             streams: Arc::default(),
             metrics: Arc::default(),
             metrics_token: None,
+            webhook_key: Arc::new(webhooks::ephemeral_key()),
         }
+    }
+
+    /// The key kept next to the database ([`webhooks::load_or_create_key`]); without it, a key
+    /// of this process only (endpoints' secrets change on restart).
+    pub fn with_webhook_key(mut self, key: webhooks::WebhookKey) -> Self {
+        self.webhook_key = Arc::new(key);
+        self
     }
 
     pub fn with_metrics_token(mut self, token: Option<&str>) -> Self {

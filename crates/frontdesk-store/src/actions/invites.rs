@@ -177,6 +177,8 @@ pub fn create_invite(
         None
     };
     publish(tx, by.now, &primary, copy.as_ref())?;
+    let sides: Vec<&Invite> = std::iter::once(&primary).chain(copy.as_ref()).collect();
+    emit(tx, by.now, WebhookEvent::InviteCreated, &sides)?;
     Ok(Created {
         invite: InviteView::load(tx, primary, by.now)?,
         sync,
@@ -468,6 +470,8 @@ pub fn transition(
     };
     tell_host(tx, by.now, &a, b.as_ref(), t)?;
     save_pair(tx, by, &a, b.as_ref(), t.event(), detail)?;
+    let sides: Vec<&Invite> = std::iter::once(&a).chain(b.as_ref()).collect();
+    emit(tx, by.now, event_of(t), &sides)?;
     InviteView::load(tx, a, by.now)
 }
 
@@ -558,6 +562,7 @@ fn queue_invitation(
         portal: primary.portal.clone(),
         kind: MessageKind::Invitation,
         host_id: None,
+        endpoint_id: None,
         channel: channel.into(),
         recipient,
         subject,

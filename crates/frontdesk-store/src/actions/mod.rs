@@ -20,7 +20,7 @@ use serde_json::json;
 pub use frontdesk_api::{
     CardRequest, ClientMutation, Created, DirectoryEntry, MessageKind, MutationResult, NewInvite,
     NewUser, NewVisitorType, NotificationState, SyncOutcome, SyncReason, TenantLink, UserScope,
-    VisitorInput, VisitorPatch, VisitorUpdateScope,
+    VisitorInput, VisitorPatch, VisitorUpdateScope, WebhookEvent,
 };
 pub use frontdesk_core::VisitAction;
 
@@ -46,6 +46,7 @@ mod invites;
 mod mutations;
 mod places;
 mod portals;
+mod webhooks;
 
 pub use badges::*;
 pub use cards::*;
@@ -55,3 +56,4 @@ pub use invites::*;
 pub use mutations::*;
 pub use places::*;
 pub use portals::*;
+pub use webhooks::*;
