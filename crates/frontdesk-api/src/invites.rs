@@ -180,6 +180,9 @@ pub struct Notification {
     /// The host told, for a message to a host.
     #[schema(value_type = Option<String>)]
     pub host_id: Option<Id<frontdesk_core::Host>>,
+    /// The integration's endpoint, for an event to a webhook.
+    #[schema(value_type = Option<String>)]
+    pub endpoint_id: Option<Id<id::Webhook>>,
     /// `email`, `sms`, `slack`, `teams` or `webhook`.
     pub channel: String,
     pub recipient: String,

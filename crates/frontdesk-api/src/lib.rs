@@ -23,6 +23,7 @@ pub mod registration;
 #[cfg(feature = "rusqlite")]
 mod sql;
 mod typescript;
+pub mod webhooks;
 
 pub use frontdesk_core::flow::{Answer, Flow, FlowNda, FlowQuestion};
 pub use frontdesk_core::visitor_type::{Question, QuestionDraft, QuestionKind};
@@ -57,4 +58,8 @@ pub use places::{
 pub use registration::{
     BadgeParams, NdaAcceptance, PreviewParams, Printed, RegistrationRecord, RegistrationView,
     StoredAnswer, Submission, Submitted, SubmittedVisitor, VisitorFields,
+};
+pub use webhooks::{
+    NewWebhook, WebhookAttempt, WebhookCreated, WebhookData, WebhookDelivery, WebhookEndpoint,
+    WebhookEvent, WebhookOwnerKind, WebhookPayload,
 };

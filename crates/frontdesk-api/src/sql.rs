@@ -5,7 +5,7 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::{MessageKind, MutationResult, NotificationState};
+use crate::{MessageKind, MutationResult, NotificationState, WebhookEvent, WebhookOwnerKind};
 
 fn name<T: Serialize>(v: &T) -> rusqlite::Result<String> {
     match serde_json::to_value(v) {
@@ -37,4 +37,10 @@ macro_rules! stored_by_name {
     )*};
 }
 
-stored_by_name!(NotificationState, MutationResult, MessageKind);
+stored_by_name!(
+    NotificationState,
+    MutationResult,
+    MessageKind,
+    WebhookEvent,
+    WebhookOwnerKind
+);

@@ -101,6 +101,15 @@ pub fn typescript() -> String {
         NdaAcceptance::decl(),
         RegistrationRecord::decl(),
         Printed::decl(),
+        WebhookEvent::decl(),
+        WebhookOwnerKind::decl(),
+        NewWebhook::decl(),
+        WebhookEndpoint::decl(),
+        WebhookCreated::decl(),
+        WebhookAttempt::decl(),
+        WebhookDelivery::decl(),
+        WebhookData::decl(),
+        WebhookPayload::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types of frontdesk-api by `cargo test -p frontdesk-api --test typescript`\n\

@@ -217,7 +217,13 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         .with_limits(args.limits())
         .with_sessions(args.session_policy())
         .with_metrics_token(args.metrics_token.as_deref())
-        .with_public_url(Some(&public_url));
+        .with_public_url(Some(&public_url))
+        .with_webhook_key(crate::webhooks::load_or_create_key(&db).with_context(|| {
+            format!(
+                "reading the webhook key {}",
+                crate::webhooks::key_path(&db).display()
+            )
+        })?);
     let mut delivery = crate::delivery::DeliveryConfig::new(public_url);
     delivery.smtp_url = args.smtp_url.clone();
     delivery.mail_from = args.mail_from.clone();

@@ -53,6 +53,9 @@ impl DeliveryConfig {
 struct Transports {
     smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
     http: reqwest::Client,
+    /// For integrations' endpoints: no redirects (a signed event goes where it was registered
+    /// to go, and nowhere else).
+    hooks: reqwest::Client,
     cfg: DeliveryConfig,
     from: Mailbox,
 }
@@ -76,9 +79,14 @@ pub fn spawn(state: AppState, cfg: DeliveryConfig) -> anyhow::Result<tokio::task
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(20))
         .build()?;
+    let hooks = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
     let t = Transports {
         smtp,
         http,
+        hooks,
         cfg,
         from,
     };
@@ -126,10 +134,12 @@ impl Transports {
             "email" => self.email(state, n).await.map_err(Skip::Failed),
             "sms" => self.sms(n).await.map_err(Skip::Failed),
             "slack" | "teams" => self.chat(n).await.map_err(Skip::Failed),
+            "webhook" => self.webhook(state, n).await,
             _ => Err(Skip::Held("unknown channel")),
         };
         let now = state.clock.now();
-        let to_host = n.kind != MessageKind::Invitation;
+        // Only a host's message tells a host (an invitation or an integration's event does not).
+        let to_host = !matches!(n.kind, MessageKind::Invitation | MessageKind::Webhook);
         let result = match outcome {
             // A host's message also marks the host told, and shows it on the desks.
             Ok(()) if to_host => {
@@ -278,6 +288,72 @@ impl Transports {
 }
 
 impl Transports {
+    /// An integration's endpoint: the event's JSON, signed with the endpoint's secret (derived
+    /// from the server's key, [`crate::webhooks`]). Every attempt is recorded.
+    async fn webhook(&self, state: &AppState, n: &Notification) -> Result<(), Skip> {
+        let Some(endpoint) = n.endpoint_id.clone() else {
+            return Err(Skip::Held("a webhook event without its endpoint"));
+        };
+        let found = state
+            .blocking(move |s| s.read(|tx| tx.webhook(&endpoint)))
+            .await
+            .map_err(|e| Skip::Failed(anyhow!("{e:?}")))?;
+        let Some(w) = found else {
+            return Err(Skip::Held("the endpoint was deleted"));
+        };
+        let secret =
+            crate::webhooks::endpoint_secret(&state.webhook_key, w.endpoint.id.as_str(), &w.salt);
+        // Wall-clock time: the receiver compares it with its own clock.
+        let timestamp = Utc::now().timestamp();
+        let started = std::time::Instant::now();
+        let at = state.clock.now();
+        let sent = self
+            .hooks
+            .post(&n.recipient)
+            .header("Content-Type", "application/json")
+            .header("Frontdesk-Webhook-Id", n.id.as_str())
+            .header("Frontdesk-Webhook-Timestamp", timestamp.to_string())
+            .header(
+                "Frontdesk-Signature",
+                crate::webhooks::signature(&secret, timestamp, &n.body),
+            )
+            .body(n.body.clone())
+            .send()
+            .await;
+        let duration_ms = started.elapsed().as_millis() as u64;
+        let (status, outcome) = match sent {
+            Ok(resp) if resp.status().is_success() => (Some(resp.status().as_u16()), Ok(())),
+            Ok(resp) => (
+                Some(resp.status().as_u16()),
+                Err(anyhow!("the endpoint answered {}", resp.status())),
+            ),
+            Err(e) => (
+                None,
+                Err(anyhow!(
+                    "the endpoint could not be reached: {}",
+                    if e.is_timeout() {
+                        "no answer in time".to_string()
+                    } else if e.is_connect() {
+                        "connection failed".to_string()
+                    } else {
+                        e.to_string()
+                    }
+                )),
+            ),
+        };
+        let error = outcome.as_ref().err().map(|e| format!("{e:#}"));
+        let id = n.id.clone();
+        if let Err(e) = state
+            .blocking(move |s| {
+                s.record_webhook_attempt(&id, at, status, error.as_deref(), duration_ms)
+            })
+            .await
+        {
+            tracing::error!(error = ?e, "could not record a webhook attempt");
+        }
+        outcome.map_err(Skip::Failed)
+    }
+
     /// A Slack or Microsoft Teams incoming webhook, in the JSON each documents: Slack's
     /// `text` with Block Kit `blocks`; Teams' Workflows `message` carrying an Adaptive Card.
     async fn chat(&self, n: &Notification) -> anyhow::Result<()> {

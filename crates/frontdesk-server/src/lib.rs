@@ -20,6 +20,7 @@ mod scim;
 pub mod streams;
 pub mod throttle;
 pub mod ui;
+pub mod webhooks;
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -82,6 +83,8 @@ pub struct AppState {
     /// The address people and identity providers reach the service at (`--public-url`), for
     /// the links it hands out; without one, the request's `Host` header says.
     pub public_url: Option<Arc<str>>,
+    /// The key webhook endpoints' signing secrets are derived with ([`webhooks`]).
+    pub webhook_key: Arc<webhooks::WebhookKey>,
 }
 
 impl AppState {
@@ -103,7 +106,15 @@ impl AppState {
             metrics: Arc::default(),
             metrics_token: None,
             public_url: None,
+            webhook_key: Arc::new(webhooks::ephemeral_key()),
         }
+    }
+
+    /// The key kept next to the database ([`webhooks::load_or_create_key`]); without it, a key
+    /// of this process only (endpoints' secrets change on restart).
+    pub fn with_webhook_key(mut self, key: webhooks::WebhookKey) -> Self {
+        self.webhook_key = Arc::new(key);
+        self
     }
 
     pub fn with_metrics_token(mut self, token: Option<&str>) -> Self {

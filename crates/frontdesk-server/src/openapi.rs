@@ -13,7 +13,9 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{badges, desk, feed, hosts, identity, invites, logs, places, visitor};
+use crate::routes::{
+    badges, desk, feed, hosts, identity, invites, logs, places, visitor, webhooks,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -50,10 +52,13 @@ use crate::routes::{badges, desk, feed, hosts, identity, invites, logs, places, 
         hosts::location_hosts, hosts::get_host, hosts::replace_host, hosts::delete_host,
         hosts::host_search, hosts::create_scim_token, hosts::scim_tokens,
         hosts::revoke_scim_token,
+        webhooks::create_tenant_webhook, webhooks::tenant_webhooks,
+        webhooks::create_building_webhook, webhooks::building_webhooks,
+        webhooks::delete_webhook, webhooks::deliveries,
         visitor::record, visitor::photo, visitor::preview, visitor::open, visitor::submit,
         document, reference,
     ),
-    components(schemas(ErrorBody)),
+    components(schemas(ErrorBody, frontdesk_api::WebhookPayload)),
     modifiers(&BearerToken, &ErrorAnswers),
 )]
 struct ApiDoc;

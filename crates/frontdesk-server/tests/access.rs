@@ -313,6 +313,28 @@ fn calls(w: &World) -> Vec<Call> {
             BUILDING_STAFF,
         ),
     ]);
+    // Webhook endpoints: a tenant's are its admins', a building's its admins'.
+    let hook = json!({"url": "https://hooks.example.com/in", "events": ["visitor.arrived"]});
+    let made =
+        |path: String| -> String { id(&w.s.post(&w.admin, &path, hook.clone()).ok()["endpoint"]) };
+    let acme_hooks = format!("/tenants/{}/webhooks", w.acme);
+    let building_hooks = format!("/buildings/{b}/webhooks");
+    for (list, admins) in [
+        (&acme_hooks, ACME_ADMINS),
+        (&building_hooks, BUILDING_ADMINS),
+    ] {
+        v.push(c("POST", list.clone(), Some(hook.clone()), admins));
+        v.push(c("GET", list.clone(), None, admins));
+        let gone = made(list.clone());
+        v.push(c("DELETE", format!("/webhooks/{gone}"), None, admins));
+        let kept = made(list.clone());
+        v.push(c(
+            "GET",
+            format!("/webhooks/{kept}/deliveries"),
+            None,
+            admins,
+        ));
+    }
     // Each invite action on a fresh synced pair, from each side.
     let actions: [(&'static str, &'static str, Option<Value>); 11] = [
         ("GET", "", None),

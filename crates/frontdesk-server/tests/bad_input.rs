@@ -55,8 +55,18 @@ fn malformed_wrongly_typed_and_oversized_bodies() {
         "invalid_body",
         before,
     );
+    // Without a host: neither a name nor a directory entry.
+    let mut hostless = w.invite_body(&w.acme_loc, "Ada");
+    hostless.as_object_mut().unwrap().remove("host_name");
+    refused_unchanged(
+        &w,
+        w.s.post(&w.building_admin, &path, hostless),
+        422,
+        "missing_field",
+        before,
+    );
     let mut missing = w.invite_body(&w.acme_loc, "Ada");
-    missing.as_object_mut().unwrap().remove("host_name");
+    missing.as_object_mut().unwrap().remove("visitor");
     refused_unchanged(
         &w,
         w.s.post(&w.building_admin, &path, missing),

@@ -1,6 +1,8 @@
 //! Invitations reach people: a real SMTP server (aiosmtpd) and a loopback SMS gateway receive
 //! exactly one message per invite or resend, with a working link; a message waits in the outbox
-//! while the mail server is down and goes out once, exactly once, when it is back.
+//! while the mail server is down and goes out once, exactly once, when it is back. A visit's host
+//! (and delegate) hears of an arrival once per channel — email, SMS, Slack, Teams — in the
+//! building's time, across outages and restarts, and "On my way" reaches both invites.
 #![allow(clippy::unwrap_used)]
 
 use frontdesk_testkit::portal as common;
@@ -203,4 +205,378 @@ fn a_visitor_without_email_gets_one_sms_through_the_gateway() {
     let token = text.rsplit("/register/").next().unwrap();
     w.s.request("GET", &format!("/registrations/{token}"), None, None)
         .ok();
+}
+
+// ---- Telling hosts of their visitors, received for real --------------------------------------
+
+/// A webhook-style receiver for Slack and Teams (the Python receiver of `webhooks.rs`, with no
+/// secret for these paths: it records what it is sent).
+struct ChatReceiver {
+    child: std::process::Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl ChatReceiver {
+    fn start(port: u16) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("/usr/bin/python3")
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/receivers/webhook_receiver.py"
+            ))
+            .arg(port.to_string())
+            .arg(dir.path().join("log.jsonl"))
+            .arg(dir.path().join("secrets.json"))
+            .spawn()
+            .expect("/usr/bin/python3 must be installed to run the webhook receiver");
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(child.try_wait().unwrap().is_none(), "the receiver exited");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the receiver did not listen"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self { child, port, dir }
+    }
+
+    fn got(&self, path: &str) -> Vec<Value> {
+        std::fs::read_to_string(self.dir.path().join("log.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .filter(|l| l["path"] == path)
+            .map(|l| l["body"].clone())
+            .collect()
+    }
+}
+
+impl Drop for ChatReceiver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A building in New York with one linked tenant that takes the building's invites.
+struct NewYork {
+    building: String,
+    tenant: String,
+    location: String,
+}
+
+fn new_york(w: &World) -> NewYork {
+    let a = &w.admin;
+    let building = id(&w
+        .s
+        .post(
+            a,
+            "/buildings",
+            json!({"name": "Liberty Plaza", "timezone": "America/New_York"}),
+        )
+        .ok());
+    let tenant = id(&w.s.post(a, "/tenants", json!({"name": "Initech"})).ok());
+    let location = id(&w
+        .s
+        .post(
+            a,
+            &format!("/tenants/{tenant}/locations"),
+            json!({"name": "Initech NYC", "building_id": building}),
+        )
+        .ok());
+    let vt = id(&w
+        .s
+        .post(
+            a,
+            &format!("/locations/{location}/visitor-types"),
+            json!({"name": "Guest", "requires_photo": false, "requires_nda": false, "questions": []}),
+        )
+        .ok());
+    w.s.post(
+        a,
+        &format!("/buildings/{building}/tenant-links"),
+        json!({"tenant_id": tenant}),
+    )
+    .ok();
+    w.s.put(
+        a,
+        &format!("/locations/{location}/settings"),
+        json!({"visitor_management_enabled": true, "sync_building_invitations": true,
+               "sync_visitor_type_id": vt, "card_sync_enabled": true}),
+    )
+    .ok();
+    NewYork {
+        building,
+        tenant,
+        location,
+    }
+}
+
+/// A host of the tenant on every channel, with a delegate told by email; returns the host's id.
+fn host_on_every_channel(w: &World, ny: &NewYork, chat_port: u16, waiting: Option<u32>) -> String {
+    let delegate = id(&w
+        .s
+        .post(
+            &w.admin,
+            &format!("/tenants/{}/hosts", ny.tenant),
+            json!({"name": "Peter Gibbons", "email": "peter@initech.test"}),
+        )
+        .ok());
+    id(&w
+        .s
+        .post(
+            &w.admin,
+            &format!("/tenants/{}/hosts", ny.tenant),
+            json!({"name": "Joanna Smith", "email": "joanna@initech.test", "mobile": "+1 212 555 0100",
+                   "delegate_id": delegate,
+                   "prefs": {"channels": ["email", "sms", "slack", "teams"],
+                             "slack_webhook_url": format!("http://127.0.0.1:{chat_port}/slack"),
+                             "teams_webhook_url": format!("http://127.0.0.1:{chat_port}/teams"),
+                             "waiting_minutes": waiting}}),
+        )
+        .ok())
+}
+
+/// A synced building→tenant pair in New York naming the host: (building's, tenant's).
+fn ny_pair(w: &World, ny: &NewYork, host: &str, name: &str) -> (String, String) {
+    let mut body = w.invite_body(&ny.location, name);
+    body["visitor_type_id"] = Value::Null;
+    body["host_id"] = json!(host);
+    body["notify"] = json!(false);
+    let r =
+        w.s.post(
+            &w.admin,
+            &format!("/buildings/{}/invites", ny.building),
+            body,
+        )
+        .ok();
+    assert_eq!(r["sync"]["status"], "synced", "{r}");
+    (
+        id(&r["invite"]),
+        r["sync"]["linked_invite_id"].as_str().unwrap().to_string(),
+    )
+}
+
+fn restartable(smtp_port: u16, sms_url: String) -> World {
+    World::on(Server::start_restartable(move |base| {
+        let mut cfg = DeliveryConfig::new(base);
+        cfg.smtp_url = Some(format!("smtp://127.0.0.1:{smtp_port}"));
+        cfg.sms_url = Some(sms_url.clone());
+        cfg.retry_base = Duration::from_millis(100);
+        Some(cfg)
+    }))
+}
+
+fn to(mails: &[String], who: &str) -> usize {
+    mails
+        .iter()
+        .filter(|m| m.contains(&format!("To: {who}")))
+        .count()
+}
+
+/// The "On my way" link in a message.
+fn on_my_way_link(text: &str) -> String {
+    let flat = text.replace("=\r\n", "").replace("=\n", "");
+    let at = flat.find("/on-my-way/").expect("an On my way link");
+    let start = flat[..at].rfind("http://").unwrap();
+    flat[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || ":/.-_".contains(*c))
+        .collect()
+}
+
+#[test]
+fn a_host_hears_of_their_visitor_once_per_channel_in_the_buildings_time() {
+    let smtp = SmtpServer::start(free_port());
+    let chat = ChatReceiver::start(free_port());
+    let (sms_url, sms) = sms_gateway();
+    let w = restartable(smtp.port, sms_url);
+    let ny = new_york(&w);
+    let host = host_on_every_channel(&w, &ny, chat.port, None);
+    let (b, t) = ny_pair(&w, &ny, &host, "Milton Waddams");
+    // The tenant's desk marks the arrival (the pair: one visit, one set of messages).
+    w.s.post(&w.admin, &format!("/invites/{t}/arrive"), json!({}))
+        .ok();
+    smtp.wait_for(2);
+    eventually(10, "the SMS, Slack and Teams messages", || {
+        !sms.lock().unwrap().is_empty()
+            && !chat.got("/slack").is_empty()
+            && !chat.got("/teams").is_empty()
+    });
+    std::thread::sleep(Duration::from_secs(1));
+    let mails = smtp.messages();
+    assert_eq!(mails.len(), 2, "one to the host, one to the delegate");
+    assert_eq!(to(&mails, "joanna@initech.test"), 1);
+    assert_eq!(to(&mails, "peter@initech.test"), 1);
+    assert_eq!(sms.lock().unwrap().len(), 1, "one SMS, to the host");
+    assert_eq!(chat.got("/slack").len(), 1);
+    assert_eq!(chat.got("/teams").len(), 1);
+
+    // In the building's zone, named as people know it.
+    let host_mail = mails
+        .iter()
+        .find(|m| m.contains("To: joanna@initech.test"))
+        .unwrap();
+    let flat = host_mail.replace("=\r\n", "").replace("=\n", "");
+    assert!(flat.contains("Milton Waddams"), "{flat}");
+    assert!(flat.contains("New York time"), "{flat}");
+    assert!(!flat.contains("UTC"), "{flat}");
+    let (_, text) = &sms.lock().unwrap()[0];
+    assert_eq!(text["to"], "+12125550100");
+    assert!(
+        text["text"].as_str().unwrap().contains("/on-my-way/"),
+        "{text}"
+    );
+
+    // Slack: `text` and Block Kit blocks, each typed.
+    let slack = &chat.got("/slack")[0];
+    assert!(slack["text"].as_str().unwrap().contains("Milton Waddams"));
+    let blocks = slack["blocks"].as_array().unwrap();
+    assert!(!blocks.is_empty());
+    for block in blocks {
+        let kind = block["type"].as_str().unwrap();
+        assert!(
+            ["header", "section", "actions", "context", "divider"].contains(&kind),
+            "{block}"
+        );
+    }
+    let button = blocks.iter().find(|b| b["type"] == "actions").unwrap();
+    assert!(button["elements"][0]["url"]
+        .as_str()
+        .unwrap()
+        .contains("/on-my-way/"));
+    // Teams (Workflows): a message with one Adaptive Card.
+    let teams = &chat.got("/teams")[0];
+    assert_eq!(teams["type"], "message");
+    let attachment = &teams["attachments"][0];
+    assert_eq!(
+        attachment["contentType"],
+        "application/vnd.microsoft.card.adaptive"
+    );
+    let card = &attachment["content"];
+    assert_eq!(card["type"], "AdaptiveCard");
+    assert!(card["version"].as_str().is_some());
+    let body = card["body"].as_array().unwrap();
+    assert!(body
+        .iter()
+        .all(|b| b["type"] == "TextBlock" && b["text"].is_string()));
+    assert!(body
+        .iter()
+        .any(|b| b["text"].as_str().unwrap().contains("New York time")));
+
+    // The desks see the host told.
+    eventually(10, "the host marked told", || {
+        w.invite(&w.admin, &b)["host_notice"]["notified_at"].is_string()
+    });
+
+    // "On my way": opening the link changes nothing; the button records it, on both invites.
+    let link = on_my_way_link(host_mail);
+    let page = reqwest::blocking::get(&link).unwrap();
+    assert_eq!(page.status(), 200);
+    for i in [&b, &t] {
+        assert!(w.invite(&w.admin, i)["host_notice"]["on_my_way_at"].is_null());
+    }
+    let pressed = reqwest::blocking::Client::new().post(&link).send().unwrap();
+    assert!(pressed.status().is_success(), "{}", pressed.status());
+    for i in [&b, &t] {
+        let notice = &w.invite(&w.admin, i)["host_notice"];
+        assert!(notice["on_my_way_at"].is_string(), "{i}: {notice}");
+        assert_eq!(notice["on_my_way_by"], "Joanna Smith");
+    }
+    // A second arrival call is refused and sends nothing more.
+    assert_eq!(
+        w.s.post(&w.admin, &format!("/invites/{b}/arrive"), json!({}))
+            .status,
+        409
+    );
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(smtp.messages().len(), 2);
+}
+
+#[test]
+fn messages_wait_out_an_outage_and_a_restart_then_go_once_and_none_for_a_visit_that_did_not_arrive()
+{
+    let (smtp_port, chat_port) = (free_port(), free_port());
+    let (sms_url, sms) = sms_gateway();
+    let mut w = restartable(smtp_port, sms_url);
+    let ny = new_york(&w);
+    let host = host_on_every_channel(&w, &ny, chat_port, None);
+    let (b, _) = ny_pair(&w, &ny, &host, "Milton Waddams");
+    let (stays_away, _) = ny_pair(&w, &ny, &host, "Bob Slydell");
+    w.s.post(
+        &w.admin,
+        &format!("/invites/{stays_away}/check-in"),
+        json!({}),
+    )
+    .ok();
+    w.s.post(&w.admin, &format!("/invites/{b}/arrive"), json!({}))
+        .ok();
+    // The SMS gateway is up; mail and chat are down and fail for a while.
+    eventually(10, "the SMS", || !sms.lock().unwrap().is_empty());
+    std::thread::sleep(Duration::from_secs(1));
+    w.s.restart();
+    let smtp = SmtpServer::start(smtp_port);
+    let chat = ChatReceiver::start(chat_port);
+    smtp.wait_for(2);
+    eventually(30, "Slack and Teams", || {
+        !chat.got("/slack").is_empty() && !chat.got("/teams").is_empty()
+    });
+    std::thread::sleep(Duration::from_secs(2));
+    let mails = smtp.messages();
+    assert_eq!(mails.len(), 2, "exactly once per recipient");
+    assert_eq!(to(&mails, "joanna@initech.test"), 1);
+    assert_eq!(to(&mails, "peter@initech.test"), 1);
+    assert!(
+        mails.iter().all(|m| !m.contains("Bob Slydell")),
+        "Bob never arrived"
+    );
+    assert_eq!(chat.got("/slack").len(), 1);
+    assert_eq!(chat.got("/teams").len(), 1);
+    assert_eq!(sms.lock().unwrap().len(), 1);
+}
+
+#[test]
+fn the_waiting_reminder_goes_after_the_time_and_not_when_the_host_is_on_the_way() {
+    let smtp = SmtpServer::start(free_port());
+    let chat = ChatReceiver::start(free_port());
+    let (sms_url, _sms) = sms_gateway();
+    let w = restartable(smtp.port, sms_url);
+    let ny = new_york(&w);
+    let host = host_on_every_channel(&w, &ny, chat.port, Some(10));
+    let (waits, _) = ny_pair(&w, &ny, &host, "Milton Waddams");
+    let (met, _) = ny_pair(&w, &ny, &host, "Bob Slydell");
+    w.s.post(&w.admin, &format!("/invites/{waits}/arrive"), json!({}))
+        .ok();
+    w.s.post(&w.admin, &format!("/invites/{met}/arrive"), json!({}))
+        .ok();
+    let mails = smtp.wait_for(4);
+    // The host answers for Bob at once.
+    let bob = mails
+        .iter()
+        .find(|m| m.contains("To: joanna@initech.test") && m.contains("Bob Slydell"))
+        .unwrap();
+    let pressed = reqwest::blocking::Client::new()
+        .post(on_my_way_link(bob))
+        .send()
+        .unwrap();
+    assert!(pressed.status().is_success());
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(smtp.messages().len(), 4, "no reminder before the time");
+    w.s.clock().advance(chrono::Duration::minutes(11));
+    smtp.wait_for(6);
+    std::thread::sleep(Duration::from_secs(1));
+    let mails = smtp.messages();
+    assert_eq!(
+        mails.len(),
+        6,
+        "a reminder to the host and to the delegate, for Milton only"
+    );
+    let reminders: Vec<&String> = mails
+        .iter()
+        .filter(|m| m.contains("has been waiting 10 minutes"))
+        .collect();
+    assert_eq!(reminders.len(), 2, "{reminders:?}");
+    assert!(reminders.iter().all(|m| m.contains("Milton Waddams")));
 }

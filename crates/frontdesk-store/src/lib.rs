@@ -34,7 +34,7 @@ pub use store::{Outbox, ReadModels, Store, Transactions};
 // The wire types the storage reads and writes as they are.
 pub use frontdesk_api::{
     Building, Event, Location, MessageKind, MutationOutcome, NdaAcceptance, Notification, Profile,
-    StoredAnswer, Tenant,
+    StoredAnswer, Tenant, WebhookDelivery, WebhookEndpoint, WebhookEvent, WebhookOwnerKind,
 };
 
 #[derive(Debug, Error)]
@@ -103,7 +103,10 @@ pub struct Registration {
 /// The storage boundary: what one transaction can read and write, in parts by what they own.
 /// Implementations hold the transaction open from the first call to commit; the caller never
 /// sees SQL. Callers hold a `&mut dyn Tx`, on which every part's methods can be called.
-pub trait Tx: AccountRows + PlaceRows + VisitRows + RegistrationRows + SyncRows + HostRows {}
+pub trait Tx:
+    AccountRows + PlaceRows + VisitRows + RegistrationRows + SyncRows + HostRows + WebhookRows
+{
+}
 
 /// Users and their sessions.
 pub trait AccountRows {
@@ -320,6 +323,31 @@ pub trait HostRows {
     fn scim_tokens(&self, tenant_id: &Id<id::Tenant>) -> Result<Vec<ScimTokenRecord>>;
     fn revoke_scim_token(&mut self, id: &str, now: Timestamp) -> Result<bool>;
     fn touch_scim_token(&mut self, id: &str, now: Timestamp) -> Result<()>;
+}
+
+/// A webhook endpoint as stored: what the API shows, and the salt its signing secret is derived
+/// from (with the server's key, which the database never holds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookRecord {
+    pub endpoint: WebhookEndpoint,
+    pub salt: String,
+}
+
+/// Integrations' webhook endpoints and what became of their deliveries.
+pub trait WebhookRows {
+    fn insert_webhook(&mut self, w: &WebhookRecord) -> Result<()>;
+    /// A live (not deleted) endpoint.
+    fn webhook(&self, id: &Id<id::Webhook>) -> Result<Option<WebhookRecord>>;
+    /// The live endpoints of a tenant or a building, oldest first.
+    fn webhooks_of(&self, kind: WebhookOwnerKind, owner_id: &str) -> Result<Vec<WebhookRecord>>;
+    /// Marks the endpoint deleted; its deliveries not yet made will not be.
+    fn delete_webhook(&mut self, id: &Id<id::Webhook>, now: Timestamp) -> Result<()>;
+    /// The newest `limit` deliveries to the endpoint, each with its attempts (oldest first).
+    fn webhook_deliveries(
+        &self,
+        id: &Id<id::Webhook>,
+        limit: usize,
+    ) -> Result<Vec<WebhookDelivery>>;
 }
 
 /// What the desks sync by: the outcome of each desk's mutation, and the change feed.

@@ -191,6 +191,8 @@ pub fn submit(tx: &mut dyn Tx, token: &str, now: Timestamp, sub: Submission) -> 
         "checked_in",
         json!({"via": "registration", "photo": photo.is_some(), "ndas": flow.ndas.len()}),
     )?;
+    let sides: Vec<&Invite> = std::iter::once(&a).chain(b.as_ref()).collect();
+    actions::emit_checked_in(tx, now, &sides)?;
     Ok(Submitted {
         invite_id: a.id,
         status: a.status,

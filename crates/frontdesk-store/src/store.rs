@@ -92,6 +92,17 @@ pub trait Outbox {
     /// A transport for `channel` now exists: messages held for it go out after all (those that
     /// still have their link).
     fn requeue_held(&self, channel: &str, now: Timestamp) -> Result<()>;
+
+    /// One attempt at delivering a webhook event: the receiver's status when it answered, the
+    /// error when the attempt failed, and how long it took.
+    fn record_webhook_attempt(
+        &self,
+        id: &Id<id::Notification>,
+        at: Timestamp,
+        status: Option<u16>,
+        error: Option<&str>,
+        duration_ms: u64,
+    ) -> Result<()>;
 }
 
 /// A database the portal service can run on. Implemented by every type that has all the

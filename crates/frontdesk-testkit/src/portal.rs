@@ -2,6 +2,7 @@
 //! blocking HTTP client. `World` builds a building with three tenants in every sync state.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use frontdesk_server::{auth, AppState, Clock};
@@ -19,7 +20,12 @@ pub struct Server {
     http: reqwest::blocking::Client,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
+    /// How delivery is configured, for a server that can be restarted.
+    restart_with: Option<Arc<DeliveryFn>>,
 }
+
+type DeliveryFn =
+    dyn Fn(String) -> Option<frontdesk_server::delivery::DeliveryConfig> + Send + Sync;
 
 #[derive(Debug, Clone)]
 pub struct Resp {
@@ -86,14 +92,69 @@ impl Server {
         Self::launch(delivery, |st| st)
     }
 
+    /// Start with delivery configured by `delivery`, which is called again by [`Self::restart`].
+    pub fn start_restartable(
+        delivery: impl Fn(String) -> Option<frontdesk_server::delivery::DeliveryConfig>
+            + Send
+            + Sync
+            + 'static,
+    ) -> Self {
+        let f: Arc<DeliveryFn> = Arc::new(delivery);
+        let g = f.clone();
+        let mut s = Self::launch_in(
+            tempfile::tempdir().unwrap(),
+            Clock::default(),
+            move |b| g(b),
+            |st| st,
+        );
+        s.restart_with = Some(f);
+        s
+    }
+
+    /// Stop the server (its delivery worker too) and start it again on the same database file,
+    /// with the same clock, on a new port. Sessions, invites and the outbox are kept.
+    pub fn restart(&mut self) {
+        let f = self
+            .restart_with
+            .clone()
+            .expect("restart needs a server from Server::start_restartable");
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        let dir = std::mem::replace(&mut self.dir, tempfile::tempdir().unwrap());
+        let g = f.clone();
+        let mut fresh = Self::launch_in(dir, self.state.clock.clone(), move |b| g(b), |st| st);
+        fresh.restart_with = Some(f);
+        std::mem::swap(self, &mut fresh);
+    }
+
     fn launch(
         delivery: impl FnOnce(String) -> Option<frontdesk_server::delivery::DeliveryConfig>
             + Send
             + 'static,
         configure: impl FnOnce(AppState) -> AppState,
     ) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(dir.path().join("frontdesk.db")).unwrap();
+        Self::launch_in(
+            tempfile::tempdir().unwrap(),
+            Clock::default(),
+            delivery,
+            configure,
+        )
+    }
+
+    fn launch_in(
+        dir: tempfile::TempDir,
+        clock: Clock,
+        delivery: impl FnOnce(String) -> Option<frontdesk_server::delivery::DeliveryConfig>
+            + Send
+            + 'static,
+        configure: impl FnOnce(AppState) -> AppState,
+    ) -> Self {
+        let db = dir.path().join("frontdesk.db");
+        let store = SqliteStore::open(&db).unwrap();
         store
             .write(|tx| {
                 actions::ensure_platform_admin(
@@ -105,7 +166,8 @@ impl Server {
                 )
             })
             .unwrap();
-        let state = configure(AppState::new(store, Clock::default()));
+        let key = frontdesk_server::webhooks::load_or_create_key(&db).unwrap();
+        let state = configure(AppState::new(store, clock).with_webhook_key(key));
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let st = state.clone();
@@ -141,6 +203,7 @@ impl Server {
                 .unwrap(),
             stop: Some(stop_tx),
             thread: Some(thread),
+            restart_with: None,
         }
     }
 

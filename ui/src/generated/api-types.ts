@@ -326,6 +326,10 @@ export type Notification = { id: string, invite_id: string, portal: Portal, kind
  */
 host_id: string | null, 
 /**
+ * The integration's endpoint, for an event to a webhook.
+ */
+endpoint_id: string | null, 
+/**
  * `email`, `sms`, `slack`, `teams` or `webhook`.
  */
 channel: string, recipient: string, subject: string, body: string, state: NotificationState, created_at: string, sent_at: string | null, attempts: number, last_error: string | null, next_attempt_at: string | null, };
@@ -482,4 +486,59 @@ export type Printed = { printer: string,
  * The printer's job id.
  */
 job_id: number | null, };
+
+export type WebhookEvent = "invite.created" | "invite.cancelled" | "visitor.checked_in" | "visitor.arrived" | "visitor.checked_out" | "card.assigned";
+
+export type WebhookOwnerKind = "tenant" | "building";
+
+export type NewWebhook = { 
+/**
+ * `https://` (plain `http://` only for a receiver on loopback).
+ */
+url: string, 
+/**
+ * At least one of `invite.created`, `invite.cancelled`, `visitor.checked_in`,
+ * `visitor.arrived`, `visitor.checked_out`, `card.assigned`.
+ */
+events: Array<string>, description: string | null, };
+
+export type WebhookEndpoint = { id: string, owner_kind: WebhookOwnerKind, 
+/**
+ * The tenant's or the building's id.
+ */
+owner_id: string, url: string, events: Array<WebhookEvent>, description: string | null, created_at: string, };
+
+export type WebhookCreated = { endpoint: WebhookEndpoint, 
+/**
+ * The key of `Frontdesk-Signature` (HMAC-SHA256); it cannot be shown again.
+ */
+secret: string, };
+
+export type WebhookAttempt = { at: string, 
+/**
+ * The receiver's HTTP status, when it answered.
+ */
+status: number | null, 
+/**
+ * Why the try failed, when it did (no answer, or not 2xx).
+ */
+error: string | null, duration_ms: number, };
+
+export type WebhookDelivery = { 
+/**
+ * Sent as `Frontdesk-Webhook-Id`.
+ */
+id: string, event: WebhookEvent, invite_id: string, state: NotificationState, created_at: string, delivered_at: string | null, next_attempt_at: string | null, attempts: Array<WebhookAttempt>, };
+
+export type WebhookData = { 
+/**
+ * The invite as the endpoint's side sees it (`GET /invites/{id}` of that side's copy).
+ */
+invite: InviteView, };
+
+export type WebhookPayload = { 
+/**
+ * The event's id (the same for every endpoint it goes to).
+ */
+id: string, type: WebhookEvent, created_at: string, data: WebhookData, };
 

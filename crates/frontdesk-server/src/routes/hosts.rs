@@ -59,13 +59,21 @@ async fn create(
     Ok((StatusCode::CREATED, Json(h)))
 }
 
+/// The file as text: UTF-8 (a byte-order mark goes with the header).
 async fn import(
     st: AppState,
     a: frontdesk_core::Actor,
     dir: Directory,
     dry_run: bool,
-    csv: String,
+    csv: axum::body::Bytes,
 ) -> Result<Json<ImportReport>, ApiError> {
+    let csv = String::from_utf8(csv.to_vec()).map_err(|_| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_csv",
+            "The file is not UTF-8 text: save it as \"CSV UTF-8\" and import it again.",
+        )
+    })?;
     Ok(Json(
         st.write(a, move |tx, by| {
             actions::import_hosts(tx, by, &dir, &csv, dry_run)
@@ -109,7 +117,7 @@ pub async fn import_tenant_hosts(
     Authed(a): Authed,
     Path(id): Path<Id<id::Tenant>>,
     Params(p): Params<ImportParams>,
-    csv: String,
+    csv: axum::body::Bytes,
 ) -> Result<Json<ImportReport>, ApiError> {
     import(st, a, Directory::tenant(&id), p.dry_run, csv).await
 }
@@ -147,7 +155,7 @@ pub async fn import_building_hosts(
     Authed(a): Authed,
     Path(id): Path<Id<id::Building>>,
     Params(p): Params<ImportParams>,
-    csv: String,
+    csv: axum::body::Bytes,
 ) -> Result<Json<ImportReport>, ApiError> {
     import(st, a, Directory::building(&id), p.dry_run, csv).await
 }

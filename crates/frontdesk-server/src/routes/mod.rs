@@ -10,6 +10,7 @@ pub(crate) mod invites;
 pub(crate) mod logs;
 pub(crate) mod places;
 pub(crate) mod visitor;
+pub(crate) mod webhooks;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request};
@@ -137,6 +138,19 @@ pub fn router(state: AppState) -> Router {
                 .put(hosts::replace_host)
                 .delete(hosts::delete_host),
         )
+        .route(
+            "/tenants/{id}/webhooks",
+            get(webhooks::tenant_webhooks).post(webhooks::create_tenant_webhook),
+        )
+        .route(
+            "/buildings/{id}/webhooks",
+            get(webhooks::building_webhooks).post(webhooks::create_building_webhook),
+        )
+        .route(
+            "/webhooks/{id}",
+            axum::routing::delete(webhooks::delete_webhook),
+        )
+        .route("/webhooks/{id}/deliveries", get(webhooks::deliveries))
         .route("/changes", get(feed::changes))
         .route(
             "/mutations",

@@ -65,6 +65,8 @@ pub fn assign_card(
     let other = (targets == CardTargets::Both).then_some(()).and(b.as_ref());
     record(tx, by, &a.portal, &a, other, action, detail)?;
     publish(tx, by.now, &a, b.as_ref())?;
+    // Each side that now holds the card, with the card as that side sees it.
+    emit(tx, by.now, WebhookEvent::CardAssigned, &on)?;
     InviteView::load(tx, a, by.now)
 }
 

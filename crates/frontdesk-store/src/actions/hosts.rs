@@ -461,6 +461,7 @@ fn queue_host_message(
             portal: visit.portal.clone(),
             kind,
             host_id: Some(to.id.clone()),
+            endpoint_id: None,
             channel: channel.as_str().into(),
             recipient,
             subject: subject.clone(),

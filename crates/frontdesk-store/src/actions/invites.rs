@@ -54,6 +54,11 @@ pub fn create_invite(
     };
     let host_name = match (&host, req.host_name.trim()) {
         (Some(h), "") => h.name.clone(),
+        (None, "") => return Err(DomainError::invalid(
+            "missing_field",
+            "host_name is required: type the host's name, or choose a host_id from the directory.",
+        )
+        .into()),
         _ => validate::required_text("host_name", &req.host_name, 200)?,
     };
     let (valid_from, valid_to) = (
@@ -177,6 +182,8 @@ pub fn create_invite(
         None
     };
     publish(tx, by.now, &primary, copy.as_ref())?;
+    let sides: Vec<&Invite> = std::iter::once(&primary).chain(copy.as_ref()).collect();
+    emit(tx, by.now, WebhookEvent::InviteCreated, &sides)?;
     Ok(Created {
         invite: InviteView::load(tx, primary, by.now)?,
         sync,
@@ -468,6 +475,8 @@ pub fn transition(
     };
     tell_host(tx, by.now, &a, b.as_ref(), t)?;
     save_pair(tx, by, &a, b.as_ref(), t.event(), detail)?;
+    let sides: Vec<&Invite> = std::iter::once(&a).chain(b.as_ref()).collect();
+    emit(tx, by.now, event_of(t), &sides)?;
     InviteView::load(tx, a, by.now)
 }
 
@@ -558,6 +567,7 @@ fn queue_invitation(
         portal: primary.portal.clone(),
         kind: MessageKind::Invitation,
         host_id: None,
+        endpoint_id: None,
         channel: channel.into(),
         recipient,
         subject,

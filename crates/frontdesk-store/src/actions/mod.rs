@@ -20,7 +20,7 @@ use serde_json::json;
 pub use frontdesk_api::{
     CardRequest, ClientMutation, Created, DirectoryEntry, MessageKind, MutationResult, NewInvite,
     NewUser, NewVisitorType, NotificationState, SyncOutcome, SyncReason, TenantLink, UserScope,
-    VisitorInput, VisitorPatch, VisitorUpdateScope,
+    VisitorInput, VisitorPatch, VisitorUpdateScope, WebhookEvent,
 };
 pub use frontdesk_core::VisitAction;
 
@@ -47,6 +47,7 @@ mod mutations;
 mod places;
 mod portals;
 mod scim;
+mod webhooks;
 
 pub use badges::*;
 pub use cards::*;
@@ -57,3 +58,4 @@ pub use mutations::*;
 pub use places::*;
 pub use portals::*;
 pub use scim::*;
+pub use webhooks::*;

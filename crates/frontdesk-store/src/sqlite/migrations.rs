@@ -11,6 +11,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_mutations.sql"),
     include_str!("migrations/0004_hardening.sql"),
     include_str!("migrations/0005_hosts.sql"),
+    include_str!("migrations/0006_webhooks.sql"),
 ];
 
 /// A database a newer Frontdesk has migrated past what this one knows: opening it could read

@@ -63,6 +63,27 @@ impl Outbox for SqliteStore {
             params![channel, micros(now)],
         )
     }
+
+    fn record_webhook_attempt(
+        &self,
+        id: &Id<id::Notification>,
+        at: Timestamp,
+        status: Option<u16>,
+        error: Option<&str>,
+        duration_ms: u64,
+    ) -> Result<()> {
+        self.exec_write(
+            "INSERT INTO webhook_attempts (notification_id, at, status, error, duration_ms) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                id,
+                micros(at),
+                status,
+                error,
+                i64::try_from(duration_ms).unwrap_or(i64::MAX)
+            ],
+        )
+    }
 }
 
 impl SqliteStore {

@@ -273,7 +273,7 @@ impl ReadModels for SqliteStore {
         let (clause, mut params) = visible(vis, 0);
         params.push(Value::Integer(limit as i64));
         let sql = format!(
-            "SELECT {NOTIFICATION_COLS} FROM notifications WHERE {clause} \
+            "SELECT {NOTIFICATION_COLS} FROM notifications WHERE ({clause}) AND kind != 'webhook' \
              ORDER BY created_at DESC, id DESC LIMIT ?{}",
             params.len()
         );

@@ -329,7 +329,8 @@ pub(crate) fn event(r: &Row<'_>) -> rusqlite::Result<Event> {
 
 pub(crate) const NOTIFICATION_COLS: &str =
     "id, invite_id, portal_kind, portal_id, kind, host_id, channel, recipient, subject, body, \
-     state, created_at, sent_at, attempts, last_error, next_attempt_at, link_token, once_key";
+     state, created_at, sent_at, attempts, last_error, next_attempt_at, link_token, once_key, \
+     endpoint_id";
 
 pub(crate) fn notification(r: &Row<'_>) -> rusqlite::Result<Notification> {
     const C: &str = NOTIFICATION_COLS;
@@ -339,6 +340,7 @@ pub(crate) fn notification(r: &Row<'_>) -> rusqlite::Result<Notification> {
         portal: portal(r, at!(C, "portal_kind"), at!(C, "portal_id"))?,
         kind: r.get(at!(C, "kind"))?,
         host_id: r.get(at!(C, "host_id"))?,
+        endpoint_id: r.get(at!(C, "endpoint_id"))?,
         channel: r.get(at!(C, "channel"))?,
         recipient: r.get(at!(C, "recipient"))?,
         subject: r.get(at!(C, "subject"))?,

@@ -7,6 +7,7 @@ mod places;
 mod registrations;
 mod sync;
 mod visits;
+mod webhooks;
 
 use rusqlite::{Connection, OptionalExtension, Row};
 

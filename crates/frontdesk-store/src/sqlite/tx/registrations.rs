@@ -30,7 +30,7 @@ impl RegistrationRows for SqlTx<'_> {
         let written = self.exec(
             &format!(
                 "INSERT INTO notifications ({NOTIFICATION_COLS}) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) \
                  ON CONFLICT (once_key) WHERE once_key IS NOT NULL DO NOTHING"
             ),
             params![
@@ -51,7 +51,8 @@ impl RegistrationRows for SqlTx<'_> {
                 n.last_error,
                 n.next_attempt_at.map(micros),
                 n.link_token,
-                once_key
+                once_key,
+                n.endpoint_id
             ],
         )?;
         Ok(written == 1)
@@ -60,7 +61,7 @@ impl RegistrationRows for SqlTx<'_> {
     fn supersede_unsent(&mut self, invite_id: &Id<Invite>) -> Result<()> {
         self.exec(
             "UPDATE notifications SET state = 'superseded', link_token = NULL, next_attempt_at = NULL \
-             WHERE invite_id = ?1 AND state IN ('queued', 'held')",
+             WHERE invite_id = ?1 AND kind = 'invitation' AND state IN ('queued', 'held')",
             [invite_id],
         )?;
         Ok(())
