@@ -465,6 +465,7 @@ fn a_host_hears_of_their_visitor_once_per_channel_in_the_buildings_time() {
     assert!(body
         .iter()
         .any(|b| b["text"].as_str().unwrap().contains("New York time")));
+    adaptive_card_is_valid(card);
 
     // The desks see the host told.
     eventually(10, "the host marked told", || {
@@ -579,4 +580,81 @@ fn the_waiting_reminder_goes_after_the_time_and_not_when_the_host_is_on_the_way(
         .collect();
     assert_eq!(reminders.len(), 2, "{reminders:?}");
     assert!(reminders.iter().all(|m| m.contains("Milton Waddams")));
+}
+
+#[test]
+fn the_hosts_email_shows_the_visitors_photo_from_their_registration() {
+    let smtp = SmtpServer::start(free_port());
+    let w = world(smtp.port, None);
+    let grace = id(&w
+        .s
+        .post(
+            &w.acme_admin,
+            &format!("/tenants/{}/hosts", w.acme),
+            json!({"name": "Grace Hopper", "email": "grace@acme.test"}),
+        )
+        .ok());
+    let mut body = w.invite_body(&w.acme_loc, "Ada Lovelace");
+    body["host_id"] = json!(grace);
+    let (b, _) = w.synced_pair_from(body);
+    // The visitor registers from the link in their invitation, with a photo.
+    let invitation = smtp.wait_for(1).remove(0);
+    let link = link_in(&invitation);
+    let token = link.rsplit('/').next().unwrap();
+    w.s.request(
+        "POST",
+        &format!("/registrations/{token}"),
+        None,
+        Some(
+            &json!({"visitor": {"name": "Ada Lovelace", "email": null, "mobile": null},
+                     "answers": {"building.q1": false}, "photo": common::photo_url(120, 160),
+                     "accepted_ndas": ["location"], "signature": "Ada Lovelace"}),
+        ),
+    )
+    .ok();
+    w.s.post(&w.building_desk, &format!("/invites/{b}/arrive"), json!({}))
+        .ok();
+    let mails = smtp.wait_for(2);
+    let to_host = mails
+        .iter()
+        .find(|m| m.contains("To: grace@acme.test"))
+        .unwrap();
+    assert!(to_host.contains("Content-ID: <visitor-photo>"), "{to_host}");
+    assert!(to_host.contains("Content-Type: image/png"), "{to_host}");
+    assert!(to_host.contains("cid:visitor-photo"), "{to_host}");
+    // The invitation itself carries no photo (there was none yet), only the desk's QR code.
+    assert!(!invitation.contains("visitor-photo"));
+}
+
+/// The card checked against Microsoft's published Adaptive Card schema for its version, by
+/// jsonschema (both from PyPI, installed by `scripts/install-deps test`).
+fn adaptive_card_is_valid(card: &Value) {
+    use std::io::Write;
+    let python = frontdesk_testkit::labels::tools_dir().join("cards/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run ./scripts/install-deps test",
+        python.display()
+    );
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/receivers/validate_adaptive_card.py");
+    let mut run = std::process::Command::new(python)
+        .arg(script)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    run.stdin
+        .take()
+        .unwrap()
+        .write_all(card.to_string().as_bytes())
+        .unwrap();
+    let out = run.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "the Teams card is not a valid Adaptive Card: {}{}\n{card}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -496,14 +496,7 @@ fn id_of(real: &[String], ids: &Ids) -> BoxedStrategy<String> {
 
 /// A small real PNG, as the visitor's page sends one.
 fn photo_url() -> String {
-    use base64::Engine;
-    let img = image::RgbImage::from_fn(24, 32, |x, y| image::Rgb([x as u8 * 9, y as u8 * 7, 90]));
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    format!(
-        "data:image/png;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(out.into_inner())
-    )
+    common::photo_url(24, 32)
 }
 
 /// A body shaped like the request type the handler parses, with real ids where it takes them.

@@ -11,15 +11,7 @@ use serde_json::{json, Value};
 
 /// A real PNG picture as the visitor's page would send it.
 fn photo(size: u32) -> String {
-    let img = image::RgbImage::from_fn(size, size, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
-    });
-    let mut buf = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut buf, image::ImageFormat::Png).unwrap();
-    format!(
-        "data:image/png;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(buf.into_inner())
-    )
+    common::photo_url(size, size)
 }
 
 fn open(w: &World, token: &str) -> common::Resp {

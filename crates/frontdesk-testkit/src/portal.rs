@@ -368,6 +368,20 @@ pub struct World {
     pub cobalt_admin: String,
 }
 
+/// A real PNG picture of `w` × `h` pixels as the visitor's page sends one: a data URL.
+pub fn photo_url(w: u32, h: u32) -> String {
+    use base64::Engine;
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(out.into_inner())
+    )
+}
+
 pub fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_string()
 }
