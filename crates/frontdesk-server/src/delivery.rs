@@ -10,6 +10,7 @@ use std::time::Duration;
 use anyhow::{anyhow, Context};
 use chrono::Utc;
 use frontdesk_core::messages::{self, Language};
+use frontdesk_core::{Id, Invite};
 use frontdesk_store::actions::{self, LINK_PLACEHOLDER};
 use frontdesk_store::{MessageKind, Notification};
 use lettre::message::header::ContentType;
@@ -133,7 +134,7 @@ impl Transports {
             )),
             "email" => self.email(state, n).await.map_err(Skip::Failed),
             "sms" => self.sms(n).await.map_err(Skip::Failed),
-            "slack" | "teams" => self.chat(n).await.map_err(Skip::Failed),
+            "slack" | "teams" => self.chat(state, n).await.map_err(Skip::Failed),
             "webhook" => self.webhook(state, n).await,
             _ => Err(Skip::Held("unknown channel")),
         };
@@ -205,21 +206,9 @@ impl Transports {
         // The building's language for the words around the message, and for a host the
         // visitor's photo (kept under the pair's primary invite, which holds the message).
         let (lang, photo) = state
-            .blocking(move |s| {
-                s.read(|tx| {
-                    let lang = match tx.invite(&invite)? {
-                        Some(i) => tx.building(&i.building_id)?.map(|b| b.language),
-                        None => None,
-                    };
-                    Ok((lang, tx.photo(&invite)?))
-                })
-            })
+            .blocking(move |s| s.read(|tx| Ok((language_of(tx, &invite)?, tx.photo(&invite)?))))
             .await
             .map_err(|e| anyhow!("{e:?}"))?;
-        let lang = lang
-            .as_deref()
-            .and_then(Language::parse)
-            .unwrap_or(Language::En);
         let (html, image) = if n.kind == MessageKind::Invitation {
             let html = html_body(
                 &text,
@@ -356,13 +345,19 @@ impl Transports {
 
     /// A Slack or Microsoft Teams incoming webhook, in the JSON each documents: Slack's
     /// `text` with Block Kit `blocks`; Teams' Workflows `message` carrying an Adaptive Card.
-    async fn chat(&self, n: &Notification) -> anyhow::Result<()> {
+    async fn chat(&self, state: &AppState, n: &Notification) -> anyhow::Result<()> {
         let link = self.link(n);
         let text = n.body.replace(LINK_PLACEHOLDER, &link);
+        let invite = n.invite_id.clone();
+        let lang = state
+            .blocking(move |s| s.read(|tx| language_of(tx, &invite)))
+            .await
+            .map_err(|e| anyhow!("{e:?}"))?;
+        let button = messages::text(lang, "on_my_way.button", &[]);
         let payload = if n.channel == "slack" {
-            slack_payload(&n.subject, &text, &link)
+            slack_payload(&n.subject, &text, &link, &button)
         } else {
-            teams_payload(&n.subject, &text, &link)
+            teams_payload(&n.subject, &text, &link, &button)
         };
         let resp = self
             .http
@@ -386,7 +381,7 @@ impl Transports {
 
 /// Slack's incoming-webhook message: `text` (the notification's fallback) and Block Kit blocks,
 /// the link as a button.
-pub fn slack_payload(subject: &str, text: &str, link: &str) -> serde_json::Value {
+pub fn slack_payload(subject: &str, text: &str, link: &str, button: &str) -> serde_json::Value {
     let mut blocks = vec![
         json!({"type": "header", "text": {"type": "plain_text", "text": subject.chars().take(150).collect::<String>()}}),
         json!({"type": "section", "text": {"type": "mrkdwn", "text": slack_escape(text)}}),
@@ -394,7 +389,7 @@ pub fn slack_payload(subject: &str, text: &str, link: &str) -> serde_json::Value
     if !link.is_empty() {
         blocks.push(json!({"type": "actions", "elements": [{
             "type": "button",
-            "text": {"type": "plain_text", "text": "On my way"},
+            "text": {"type": "plain_text", "text": button},
             "url": link,
             "style": "primary"
         }]}));
@@ -411,7 +406,7 @@ fn slack_escape(s: &str) -> String {
 
 /// Microsoft Teams (Workflows "Post to a channel when a webhook request is received"): a
 /// `message` with one Adaptive Card attachment.
-pub fn teams_payload(subject: &str, text: &str, link: &str) -> serde_json::Value {
+pub fn teams_payload(subject: &str, text: &str, link: &str, button: &str) -> serde_json::Value {
     let mut card = json!({
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",
@@ -422,7 +417,7 @@ pub fn teams_payload(subject: &str, text: &str, link: &str) -> serde_json::Value
         ]
     });
     if !link.is_empty() {
-        card["actions"] = json!([{"type": "Action.OpenUrl", "title": "On my way", "url": link}]);
+        card["actions"] = json!([{"type": "Action.OpenUrl", "title": button, "url": link}]);
     }
     json!({
         "type": "message",
@@ -432,6 +427,21 @@ pub fn teams_payload(subject: &str, text: &str, link: &str) -> serde_json::Value
             "content": card
         }]
     })
+}
+
+/// The language of the building an invite's visit is in (English when unknown).
+fn language_of(
+    tx: &mut dyn frontdesk_store::Tx,
+    invite: &Id<Invite>,
+) -> frontdesk_store::Result<Language> {
+    let code = match tx.invite(invite)? {
+        Some(i) => tx.building(&i.building_id)?.map(|b| b.language),
+        None => None,
+    };
+    Ok(code
+        .as_deref()
+        .and_then(Language::parse)
+        .unwrap_or(Language::En))
 }
 
 enum Skip {

@@ -382,6 +382,18 @@ fn arrival_tells_the_host_and_delegate_once_and_on_my_way_reaches_both_invites()
     to.sort();
     assert_eq!(to, ["grace@acme.test", "pa@acme.test"], "{sent:?}");
     assert!(sent.iter().all(|n| n["invite_id"] == b.as_str()));
+    // The building's admins see the messages of its invites, but not the tenant's addresses.
+    let mut masked: Vec<String> =
+        w.s.get(&w.building_admin, "/notifications")
+            .ok()
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "host_arrival")
+            .map(|n| n["recipient"].as_str().unwrap().to_string())
+            .collect();
+    masked.sort();
+    assert_eq!(masked, ["g•••@acme.test", "p•••@acme.test"]);
     let body = sent[0]["body"].as_str().unwrap();
     assert!(
         body.contains(

@@ -10,6 +10,7 @@ use axum::Json;
 use frontdesk_api::limits::{CHANGES_PAGE as PAGE, NOTIFICATIONS_PAGE};
 use frontdesk_api::{Change, ChangesPage, Notification, Since};
 use frontdesk_core::{DomainError, Role, Timestamp};
+use frontdesk_store::actions;
 use frontdesk_store::queries::{self, Visibility};
 use futures_util::Stream;
 use tokio::sync::watch;
@@ -184,9 +185,12 @@ pub async fn notifications(
     if a.role == Role::FrontDesk {
         return Err(DomainError::Forbidden.into());
     }
-    let vis = visibility(&st, a).await?;
+    let vis = visibility(&st, a.clone()).await?;
+    let list = st
+        .blocking(move |s| s.notifications(&vis, NOTIFICATIONS_PAGE))
+        .await?;
     Ok(Json(
-        st.blocking(move |s| s.notifications(&vis, NOTIFICATIONS_PAGE))
+        st.read(a, move |tx, by| actions::shown_messages(tx, by, list))
             .await?,
     ))
 }

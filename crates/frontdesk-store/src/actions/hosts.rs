@@ -855,3 +855,43 @@ fn error_line(line: u64, email: &str, message: String) -> ImportLine {
         message: Some(message),
     }
 }
+
+/// What an admin's outbox list shows of messages to hosts: the address only to the admins of the
+/// host's own directory (the building sees a tenant's host masked, as its lobby search does), and
+/// a chat webhook's address to nobody (whoever holds one can post to the channel).
+pub fn shown_messages(
+    tx: &dyn Tx,
+    by: By<'_>,
+    mut list: Vec<Notification>,
+) -> Result<Vec<Notification>> {
+    let mut theirs = std::collections::HashMap::<Id<Host>, bool>::new();
+    for n in &mut list {
+        let Some(host_id) = n.host_id.clone() else {
+            continue;
+        };
+        match n.channel.as_str() {
+            "slack" => n.recipient = "Slack incoming webhook".into(),
+            "teams" => n.recipient = "Microsoft Teams webhook".into(),
+            _ => {
+                let own = match theirs.get(&host_id) {
+                    Some(own) => *own,
+                    None => {
+                        let own = tx
+                            .host(&host_id)?
+                            .is_some_and(|h| may_administer(by.actor, &h.directory));
+                        theirs.insert(host_id, own);
+                        own
+                    }
+                };
+                if !own {
+                    n.recipient = if n.channel == "sms" {
+                        frontdesk_core::host::mask_mobile(&n.recipient)
+                    } else {
+                        mask_email(&n.recipient)
+                    };
+                }
+            }
+        }
+    }
+    Ok(list)
+}
