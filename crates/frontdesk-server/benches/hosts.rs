@@ -1,6 +1,7 @@
 //! Telling hosts, measured end to end on loopback: from the request that marks a visitor
 //! arrived to the moment the host's message is handed over, to an SMTP server (the end of the
-//! DATA command) and to a Slack incoming webhook (the request's body read). One arrival at a
+//! DATA command) and to a Slack incoming webhook (the request's body read); and to an
+//! integration's signed webhook subscribed to `visitor.arrived`. One arrival at a
 //! time, so each figure is the whole path: the arrival's transaction, the outbox, the delivery
 //! worker waking, rendering, and the transport.
 //!
@@ -136,11 +137,17 @@ fn main() {
     let state = AppState::new(store, Clock::default());
     let mail: Seen = Arc::default();
     let slack: Seen = Arc::default();
+    let integration: Seen = Arc::default();
 
     // The server, its delivery worker and the two receivers on a two-thread runtime, as the
     // binary would run; the client on another.
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-    let (st, m, s) = (state.clone(), mail.clone(), slack.clone());
+    let (st, m, s, i) = (
+        state.clone(),
+        mail.clone(),
+        slack.clone(),
+        integration.clone(),
+    );
     std::thread::spawn(move || {
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -150,22 +157,27 @@ fn main() {
             .block_on(async move {
                 let smtp_l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 let hook_l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                let (smtp_addr, hook_addr) =
-                    (smtp_l.local_addr().unwrap(), hook_l.local_addr().unwrap());
+                let signed_l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                let (smtp_addr, hook_addr, signed_addr) = (
+                    smtp_l.local_addr().unwrap(),
+                    hook_l.local_addr().unwrap(),
+                    signed_l.local_addr().unwrap(),
+                );
                 tokio::spawn(smtp(smtp_l, m));
                 tokio::spawn(webhook(hook_l, s));
+                tokio::spawn(webhook(signed_l, i));
                 let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 let addr = l.local_addr().unwrap();
                 let mut cfg = DeliveryConfig::new(format!("http://{addr}"));
                 cfg.smtp_url = Some(format!("smtp://{smtp_addr}"));
                 frontdesk_server::delivery::spawn(st.clone(), cfg).unwrap();
-                addr_tx.send((addr, hook_addr)).unwrap();
+                addr_tx.send((addr, hook_addr, signed_addr)).unwrap();
                 frontdesk_server::serve(l, st, std::future::pending())
                     .await
                     .unwrap();
             })
     });
-    let (addr, hook_addr) = addr_rx.recv().unwrap();
+    let (addr, hook_addr, signed_addr) = addr_rx.recv().unwrap();
     let base = format!("http://{addr}/api/v1");
     let http = reqwest::blocking::Client::new();
     let token = http
@@ -204,6 +216,10 @@ fn main() {
                "prefs": {"channels": ["email", "slack"],
                          "slack_webhook_url": format!("http://{hook_addr}/services/T0/B0/x")}}),
     ));
+    post(
+        &format!("/buildings/{building}/webhooks"),
+        json!({"url": format!("http://{signed_addr}/in"), "events": ["visitor.arrived"]}),
+    );
     let now = Utc::now();
     let invites: Vec<(String, String)> = (0..arrivals)
         .map(|i| {
@@ -229,19 +245,22 @@ fn main() {
             std::thread::sleep(Duration::from_micros(200));
         }
     };
-    let (mut to_mail, mut to_slack) = (vec![], vec![]);
+    let (mut to_mail, mut to_slack, mut to_integration) = (vec![], vec![], vec![]);
     for (invite, name) in &invites {
         let start = Instant::now();
         post(&format!("/invites/{invite}/arrive"), json!({}));
         to_mail.push(wait_for(&mail, name) - start);
         to_slack.push(wait_for(&slack, name) - start);
+        to_integration.push(wait_for(&integration, name) - start);
     }
     to_mail.sort();
     to_slack.sort();
+    to_integration.sort();
     println!("arrival → host told, {arrivals} arrivals one at a time:");
     for (what, d) in [
         ("email handed to the SMTP server", &to_mail),
         ("Slack webhook received", &to_slack),
+        ("signed webhook (visitor.arrived)", &to_integration),
     ] {
         println!(
             "  {what:32} median {}  p99 {}  max {}",
