@@ -20,7 +20,9 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
-const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+// The browser runs on Tokyo time; the building is in London: the console must show and read
+// London's wall clock.
+const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, timezoneId: "Asia/Tokyo" });
 page.setDefaultTimeout(10_000);
 const errors = [];
 page.on("pageerror", (e) => errors.push(String(e)));
@@ -50,6 +52,12 @@ try {
     await page.selectOption("#origin", "");
     await page.click("#new-invite");
     await page.locator("#new-invite-panel").waitFor();
+    const shown = await page.inputValue("#new-from");
+    const london = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date());
+    const minutes = (hm) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3, 5));
+    if (Math.abs(minutes(shown.slice(11, 16)) - minutes(london)) > 2) {
+      throw new Error(`the form shows ${shown}, not the building's time (London ${london})`);
+    }
     await page.fill("#new-host", host.slice(0, 4));
     await page.locator(`#host-hits .host-hit:has(.name:text-is("${host}"))`).waitFor();
     await shot("05-host-picker");

@@ -228,8 +228,11 @@ impl Console {
                 })
             }
         };
+        // The building's zone, for every time the console shows.
+        let timezone = Some(portal.building(building_id.as_str())?.timezone);
         Ok(Session {
             email: c.email.clone(),
+            timezone,
             may_edit_settings: me.role == Role::TenantAdmin,
             role: me.role,
             portal_kind: kind,

@@ -18,6 +18,10 @@ pub struct Session {
     /// The building's or location's name, for the title bar.
     pub place_name: String,
     pub building_id: Id<id::Building>,
+    /// The building's IANA time zone: every time the console shows is in it. None for a
+    /// session an earlier version saved (the computer's own zone until the next sign-in).
+    #[serde(default)]
+    pub timezone: Option<String>,
     pub server: String,
     /// The app's own portal (demo data) rather than a shared one.
     pub built_in: bool,

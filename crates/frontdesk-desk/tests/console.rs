@@ -291,6 +291,7 @@ fn a_plain_http_portal_an_earlier_version_saved_gets_no_token_in_clear() {
         portal_id: "b1".into(),
         place_name: "HQ".into(),
         building_id: "b1".into(),
+        timezone: None,
         server: server.into(),
         built_in: false,
         may_edit_settings: false,

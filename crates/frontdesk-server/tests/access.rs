@@ -58,7 +58,21 @@ fn calls(w: &World) -> Vec<Call> {
         allowed,
     };
     let mut v = vec![
-        c("GET", format!("/buildings/{b}"), None, BUILDING_STAFF),
+        // Everyone working in the building reads it (its name, zone and language).
+        c(
+            "GET",
+            format!("/buildings/{b}"),
+            None,
+            &[
+                "platform",
+                "building_admin",
+                "building_desk",
+                "acme_admin",
+                "acme_desk",
+                "blue_admin",
+                "cobalt_admin",
+            ],
+        ),
         c(
             "POST",
             "/buildings".into(),

@@ -91,6 +91,21 @@ fn the_console_works_in_a_browser_against_the_api() {
         String::from_utf8_lossy(&run.stderr)
     );
     let mail = host_answers.join().unwrap();
+    // The form's "From" (now, on London's clock in a browser on Tokyo's) was read back in the
+    // building's zone: the visit starts now, not nine hours off.
+    let hedy =
+        w.s.get(
+            &w.building_admin,
+            &format!("/buildings/{}/visitor-logs?q=Hedy", w.building),
+        )
+        .ok();
+    let from: chrono::DateTime<chrono::Utc> = hedy["items"][0]["valid_from"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let off = (chrono::Utc::now() - from).num_minutes().abs();
+    assert!(off <= 5, "the visit starts {off} minutes from now: {hedy}");
     assert!(
         mail.contains("Subject: Hedy Lamarr is here to see Grace Hopper"),
         "{mail}"

@@ -3,6 +3,7 @@
 // HTTP API directly (online only).
 
 import { invoke } from "@tauri-apps/api/core";
+import { dayIn } from "./zone";
 import type {
   Building,
   CardRequest,
@@ -193,11 +194,10 @@ export class HttpBackend implements Backend {
     return `/${s.portal_kind === "building" ? "buildings" : "locations"}/${s.portal_id}`;
   }
 
-  private static day(): string {
-    const from = new Date();
-    from.setHours(0, 0, 0, 0);
-    const to = new Date(from.getTime() + 86_400_000);
-    return `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`;
+  /** Today in the building's zone, from its midnight to the next. */
+  private day(): string {
+    const { from, to } = dayIn(this.session?.timezone ?? undefined);
+    return `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
   }
 
   private async describe(email: string): Promise<Session> {
@@ -220,9 +220,11 @@ export class HttpBackend implements Backend {
     } else {
       throw new Failure("no_front_desk", "This account has no front desk.");
     }
+    // Every time the console shows is in the building's zone.
+    const timezone = (await this.req<Building>("GET", `/buildings/${building}`)).timezone;
     this.session = {
       email, role: me.role, portal_kind: kind, portal_id: id, place_name: name,
-      building_id: building, server: this.base, built_in: false,
+      building_id: building, timezone, server: this.base, built_in: false,
       may_edit_settings: me.role === "tenant_admin",
     };
     return this.session;
@@ -267,7 +269,7 @@ export class HttpBackend implements Backend {
       id: e.id, status: e.status, name: e.visitor.name, company: e.visitor.company, host: e.host_name, origin: e.origin, pending: 0,
     }));
   }
-  today(origin: Origin | null) { return this.rows(`${HttpBackend.day()}${origin ? `&origin=${origin}` : ""}`); }
+  today(origin: Origin | null) { return this.rows(`${this.day()}${origin ? `&origin=${origin}` : ""}`); }
   search(q: string) { return this.rows(`q=${encodeURIComponent(q)}`); }
   scan(code: string) { return this.invite(code.trim()); }
   async invite(id: string) { return HttpBackend.row(await this.req<InviteView>("GET", `/invites/${id}`)); }
@@ -285,7 +287,7 @@ export class HttpBackend implements Backend {
   assignCard(id: string, card: CardRequest) { return this.req<InviteView>("PUT", `/invites/${id}/card`, card); }
   activity(id: string) { return this.req<ActivityEvent[]>("GET", `/invites/${id}/activity`); }
   summary(origin: Origin | null) {
-    return this.req<Summary>("GET", `${this.portalPath()}/visitor-summary?${HttpBackend.day()}${origin ? `&origin=${origin}` : ""}`);
+    return this.req<Summary>("GET", `${this.portalPath()}/visitor-summary?${this.day()}${origin ? `&origin=${origin}` : ""}`);
   }
   async directory() {
     const s = this.session;
@@ -334,7 +336,7 @@ export class HttpBackend implements Backend {
     return this.req<LocationSettings>("PUT", `/locations/${this.session?.portal_id}/settings`, settings);
   }
   async exportCsv(origin: Origin | null): Promise<ExportedCsv> {
-    const r = await fetch(`${this.base}/api/v1${this.portalPath()}/visitor-logs.csv?${HttpBackend.day()}${origin ? `&origin=${origin}` : ""}`, {
+    const r = await fetch(`${this.base}/api/v1${this.portalPath()}/visitor-logs.csv?${this.day()}${origin ? `&origin=${origin}` : ""}`, {
       headers: { authorization: `Bearer ${this.token}` },
     });
     if (!r.ok) throw new Failure("refused", `The export failed (${r.status}).`);

@@ -2,6 +2,7 @@
 
 import { h } from "../flow/dom";
 import { state } from "./state";
+import { fromInputIn, localInputIn } from "./zone";
 
 export const root = document.getElementById("app") as HTMLElement;
 
@@ -41,15 +42,34 @@ export const STATUS_LABEL: Record<string, string> = {
   expired: "Expired",
 };
 
-export function time(t: string | null): string {
-  if (!t) return "";
-  return new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+// Every time the console shows, and every time typed into it, is the building's: a desk whose
+// computer runs on another zone (a laptop from head office, a browser abroad) still reads
+// 09:00 for a 09:00 visit.
+function zone(): string | undefined {
+  return state.session?.timezone ?? undefined;
 }
 
+export function time(t: string | null): string {
+  if (!t) return "";
+  return new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", timeZone: zone() });
+}
+
+export function date(t: string): string {
+  return new Date(t).toLocaleDateString([], { timeZone: zone() });
+}
+
+export function dateTime(t: string): string {
+  return new Date(t).toLocaleString([], { timeZone: zone() });
+}
+
+/** An instant as a `datetime-local` value, in the building's zone. */
 export function localInput(t: string): string {
-  const d = new Date(t);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return localInputIn(zone(), t);
+}
+
+/** A `datetime-local` value read in the building's zone, as an instant (ISO, UTC). */
+export function fromInput(value: string): string {
+  return fromInputIn(zone(), value);
 }
 
 export function panel(id: string, title: string, ...body: (Node | null)[]) {

@@ -29,7 +29,12 @@ portal_kind: PortalKind, portal_id: string,
 /**
  * The building's or location's name, for the title bar.
  */
-place_name: string, building_id: string, server: string, 
+place_name: string, building_id: string, 
+/**
+ * The building's IANA time zone: every time the console shows is in it. None for a
+ * session an earlier version saved (the computer's own zone until the next sign-in).
+ */
+timezone: string | null, server: string, 
 /**
  * The app's own portal (demo data) rather than a shared one.
  */

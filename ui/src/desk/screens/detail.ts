@@ -7,7 +7,7 @@ import type { InviteView, VisitorUpdateScope } from "../../generated/api-types";
 import type { CachedInvite } from "../../generated/desk-types";
 import { Failure } from "../backend";
 import { backend, state } from "../state";
-import { detail, fail, localInput, STATUS_LABEL, time, toast } from "../view";
+import { date, dateTime, detail, fail, fromInput, localInput, STATUS_LABEL, time, toast } from "../view";
 import { act, refresh } from "./console";
 
 const CARD_BLOCKED = "card_sync_blocked";
@@ -62,7 +62,7 @@ export function drawDetail(r: CachedInvite) {
       v.host_notice && h("dt", {}, "Host told"),
       v.host_notice && hostNotice(v),
       h("dt", {}, "Visit"),
-      h("dd", {}, `${new Date(v.valid_from).toLocaleDateString()} ${time(v.valid_from)}–${time(v.valid_to)}`),
+      h("dd", { id: "detail-visit" }, `${date(v.valid_from)} ${time(v.valid_from)}–${time(v.valid_to)}`),
       h("dt", {}, "Invite Origin"),
       h("dd", { id: "detail-origin" }, v.origin === "building" ? "Building Created" : "Tenant Created"),
       h("dt", {}, "Sync"),
@@ -91,7 +91,7 @@ export function drawDetail(r: CachedInvite) {
             {
               onsubmit: (e: Event) => {
                 e.preventDefault();
-                void act(() => backend.changeValidity(id, new Date(validityFrom.value).toISOString(), new Date(validityTo.value).toISOString()), v.linked_invite_id ? "Validity changed on both portals." : "Validity changed.");
+                void act(() => backend.changeValidity(id, fromInput(validityFrom.value), fromInput(validityTo.value)), v.linked_invite_id ? "Validity changed on both portals." : "Validity changed.");
               },
             },
             h("label", {}, "From", validityFrom),
@@ -165,7 +165,7 @@ export function drawDetail(r: CachedInvite) {
       if (!(e.target as HTMLDetailsElement).open) return;
       try {
         const events = await backend.activity(id);
-        activity.replaceChildren(...events.map((ev) => h("li", {}, h("time", {}, `${new Date(ev.at).toLocaleString()} `), `${ev.action.replace(/_/g, " ")} — ${ev.actor_email ?? "system"} (${ev.portal.kind} portal)`)));
+        activity.replaceChildren(...events.map((ev) => h("li", {}, h("time", {}, `${dateTime(ev.at)} `), `${ev.action.replace(/_/g, " ")} — ${ev.actor_email ?? "system"} (${ev.portal.kind} portal)`)));
       } catch (err) {
         activity.replaceChildren(h("li", { class: "muted" }, (err as Error).message));
       }

@@ -4,7 +4,7 @@
 import { h } from "../../flow/dom";
 import type { DirectoryEntry, HostHit } from "../../generated/api-types";
 import { backend, state } from "../state";
-import { fail, localInput, panel } from "../view";
+import { fail, fromInput, localInput, panel } from "../view";
 import { refresh } from "./console";
 
 export async function newInvite() {
@@ -93,8 +93,8 @@ export async function newInvite() {
               host_id: hostId,
               visitor: { name: name.value, email: email.value || null, mobile: null, company: company.value || null },
               visitor_type_id: null,
-              valid_from: new Date(from.value).toISOString(),
-              valid_to: new Date(to.value).toISOString(),
+              valid_from: fromInput(from.value),
+              valid_to: fromInput(to.value),
               notify: true,
             });
             result.replaceChildren(
