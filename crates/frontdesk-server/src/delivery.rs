@@ -53,6 +53,8 @@ impl DeliveryConfig {
 
 struct Transports {
     smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    /// A plain relay (`smtp://host:port`, no credentials, no TLS): sent on a socket of our own.
+    relay: Option<(String, u16)>,
     http: reqwest::Client,
     /// For integrations' endpoints: no redirects (a signed event goes where it was registered
     /// to go, and nowhere else).
@@ -73,6 +75,7 @@ pub fn spawn(state: AppState, cfg: DeliveryConfig) -> anyhow::Result<tokio::task
         ),
         None => None,
     };
+    let relay = cfg.smtp_url.as_deref().and_then(plain_relay);
     let from: Mailbox = cfg
         .mail_from
         .parse()
@@ -86,6 +89,7 @@ pub fn spawn(state: AppState, cfg: DeliveryConfig) -> anyhow::Result<tokio::task
         .build()?;
     let t = Transports {
         smtp,
+        relay,
         http,
         hooks,
         cfg,
@@ -245,10 +249,11 @@ impl Transports {
                     .singlepart(SinglePart::plain(text))
                     .multipart(html_part),
             )?;
-        smtp.send(message)
-            .await
-            .context("the SMTP server refused or could not be reached")?;
-        Ok(())
+        match &self.relay {
+            Some((host, port)) => send_to_relay(host, *port, &message).await,
+            None => smtp.send(message).await.map(|_| ()).map_err(Into::into),
+        }
+        .context("the SMTP server refused or could not be reached")
     }
 
     async fn sms(&self, n: &Notification) -> anyhow::Result<()> {
@@ -429,6 +434,47 @@ pub fn teams_payload(subject: &str, text: &str, link: &str, button: &str) -> ser
     })
 }
 
+/// `smtp://host[:port]` with no credentials and no TLS option: a relay on this host or network.
+fn plain_relay(url: &str) -> Option<(String, u16)> {
+    let u = reqwest::Url::parse(url).ok()?;
+    let plain = u.scheme() == "smtp"
+        && u.username().is_empty()
+        && u.password().is_none()
+        && u.query().is_none();
+    plain.then(|| {
+        Some((
+            u.host_str()?.trim_matches(['[', ']']).to_owned(),
+            u.port().unwrap_or(25),
+        ))
+    })?
+}
+
+/// Send one message to a plain relay on a socket with `TCP_NODELAY`: lettre writes a message and
+/// its closing "." in two writes, and on its own sockets Nagle's algorithm holds the second until
+/// the server's delayed acknowledgement (40 ms on Linux) — most of the time a host waited to be
+/// told. The SMTP dialogue itself is lettre's.
+async fn send_to_relay(host: &str, port: u16, message: &Message) -> anyhow::Result<()> {
+    use lettre::transport::smtp::client::AsyncSmtpConnection;
+    use lettre::transport::smtp::extension::ClientId;
+    let limit = Duration::from_secs(20);
+    let tcp = tokio::time::timeout(limit, tokio::net::TcpStream::connect((host, port)))
+        .await
+        .map_err(|_| anyhow!("connecting to {host}:{port} timed out"))??;
+    tcp.set_nodelay(true)?;
+    let mut conn = tokio::time::timeout(
+        limit,
+        AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &ClientId::default()),
+    )
+    .await
+    .map_err(|_| anyhow!("the SMTP server did not greet in time"))??;
+    let sent = tokio::time::timeout(limit, conn.send(message.envelope(), &message.formatted()))
+        .await
+        .map_err(|_| anyhow!("the SMTP server did not take the message in time"));
+    let _ = tokio::time::timeout(Duration::from_secs(5), conn.quit()).await;
+    sent??;
+    Ok(())
+}
+
 /// The language of the building an invite's visit is in (English when unknown).
 fn language_of(
     tx: &mut dyn frontdesk_store::Tx,
@@ -507,4 +553,26 @@ fn with_photo(html: String, photo: bool) -> String {
         "<body style=\"font-family:sans-serif;font-size:16px;color:#222\"><p><img src=\"cid:visitor-photo\" alt=\"The visitor\" width=\"160\"></p>",
         1,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_relay;
+
+    #[test]
+    fn only_a_plain_relay_without_credentials_or_tls_gets_our_own_socket() {
+        assert_eq!(
+            plain_relay("smtp://127.0.0.1:2525"),
+            Some(("127.0.0.1".into(), 2525))
+        );
+        assert_eq!(
+            plain_relay("smtp://relay.local"),
+            Some(("relay.local".into(), 25))
+        );
+        assert_eq!(plain_relay("smtp://[::1]:25"), Some(("::1".into(), 25)));
+        assert_eq!(plain_relay("smtp://user:pass@relay.local:25"), None);
+        assert_eq!(plain_relay("smtp://relay.local:587?tls=required"), None);
+        assert_eq!(plain_relay("smtps://user:pass@mail.example.com:465"), None);
+        assert_eq!(plain_relay("not a url"), None);
+    }
 }
