@@ -189,6 +189,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(crate::observe::metrics))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(read_small_bodies_whole))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -200,6 +201,39 @@ pub fn router(state: AppState) -> Router {
             crate::observe::trace_requests,
         ))
         .with_state(state)
+}
+
+/// Read a small request body whole before the handler runs, whether or not the handler wants it.
+/// A body left unread when the answer is sent (a GET carrying one, an action that takes none) is
+/// still in the socket when the connection closes, and the kernel then resets the connection,
+/// which can cut off the answer the client is still reading. Bodies over the limit, or of
+/// unannounced length, stream as before (the registration's photo, refused by its length first).
+async fn read_small_bodies_whole(
+    req: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let announced = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    match announced {
+        Some(n) if n > 0 && n <= MAX_BODY_BYTES => {
+            let (parts, body) = req.into_parts();
+            match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+                Ok(bytes) => {
+                    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+                        .await
+                }
+                Err(_) => axum::response::IntoResponse::into_response(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_body",
+                    "The request body could not be read whole: send it again.",
+                )),
+            }
+        }
+        _ => next.run(req).await,
+    }
 }
 
 /// Refuse a body whose announced length is over `limit` before reading any of it, so a phone
