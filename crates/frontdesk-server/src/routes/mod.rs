@@ -203,6 +203,14 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The body's length as the client announced it (`Content-Length`), when it did.
+fn announced_length(req: &Request) -> Option<usize> {
+    req.headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+}
+
 /// Read a small request body whole before the handler runs, whether or not the handler wants it.
 /// A body left unread when the answer is sent (a GET carrying one, an action that takes none) is
 /// still in the socket when the connection closes, and the kernel then resets the connection,
@@ -212,11 +220,7 @@ async fn read_small_bodies_whole(
     req: Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let announced = req
-        .headers()
-        .get(axum::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
+    let announced = announced_length(&req);
     match announced {
         Some(n) if n > 0 && n <= MAX_BODY_BYTES => {
             let (parts, body) = req.into_parts();
@@ -243,11 +247,7 @@ async fn refuse_announced_over(
     req: Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let announced = req
-        .headers()
-        .get(axum::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
+    let announced = announced_length(&req);
     if announced.is_some_and(|n| n > limit) {
         return axum::response::IntoResponse::into_response(crate::error::payload_too_large());
     }
