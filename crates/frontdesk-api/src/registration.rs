@@ -26,6 +26,9 @@ pub struct RegistrationView {
     pub host_name: String,
     pub building_name: String,
     pub location_name: String,
+    /// The building's time zone (IANA, `Europe/London`): the page shows the visit's times on
+    /// the building's clock, wherever the visitor's phone is.
+    pub timezone: String,
     pub valid_from: DateTime<Utc>,
     pub valid_to: DateTime<Utc>,
     pub questions: Vec<FlowQuestion>,

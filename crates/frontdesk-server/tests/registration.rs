@@ -69,6 +69,10 @@ fn the_flow_asks_the_default_fields_once_then_building_then_tenant_questions() {
         ]
     );
     assert_eq!(f["building_name"], "Harbour Tower");
+    assert_eq!(
+        f["timezone"], "Europe/London",
+        "times on the building's clock"
+    );
     assert!(
         f.get("tenant_id").is_none(),
         "the page gets only what it shows"

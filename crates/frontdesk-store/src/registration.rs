@@ -89,10 +89,10 @@ fn resolve(tx: &dyn Tx, token: &str, now: Timestamp) -> Result<(Sides, Flow)> {
 pub fn open(tx: &dyn Tx, token: &str, now: Timestamp) -> Result<RegistrationView> {
     let (sides, flow) = resolve(tx, token, now)?;
     let p = &sides.primary;
-    let building_name = tx
+    let (building_name, timezone) = tx
         .building(&p.building_id)?
-        .map(|b| b.name)
-        .unwrap_or_default();
+        .map(|b| (b.name, b.timezone))
+        .unwrap_or_else(|| (String::new(), "UTC".into()));
     let location_name = tx
         .location(&p.location_id)?
         .map(|l| l.name)
@@ -108,6 +108,7 @@ pub fn open(tx: &dyn Tx, token: &str, now: Timestamp) -> Result<RegistrationView
         host_name: p.host_name.clone(),
         building_name,
         location_name,
+        timezone,
         valid_from: p.valid_from,
         valid_to: p.valid_to,
         questions: flow.questions,

@@ -447,7 +447,12 @@ export type PushResults = { results: Array<Applied>, };
 
 export type VisitorFields = { name: string, email: string | null, mobile: string | null, };
 
-export type RegistrationView = { invite_id: string, status: InviteStatus, visitor: VisitorFields, host_name: string, building_name: string, location_name: string, valid_from: string, valid_to: string, questions: Array<FlowQuestion>, photo_required: boolean, ndas: Array<FlowNda>, };
+export type RegistrationView = { invite_id: string, status: InviteStatus, visitor: VisitorFields, host_name: string, building_name: string, location_name: string, 
+/**
+ * The building's time zone (IANA, `Europe/London`): the page shows the visit's times on
+ * the building's clock, wherever the visitor's phone is.
+ */
+timezone: string, valid_from: string, valid_to: string, questions: Array<FlowQuestion>, photo_required: boolean, ndas: Array<FlowNda>, };
 
 export type SubmittedVisitor = { name: string, email: string | null, mobile: string | null, };
 
