@@ -1,5 +1,6 @@
 // Photo capture: the device camera when there is one, a file picker always.
 
+import { t } from "../i18n";
 import { h } from "./dom";
 
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
@@ -8,15 +9,15 @@ const MAX_WIDTH = 640;
 /** Check a chosen file and read it as a data URL, or say what is wrong with it. */
 export function readPhotoFile(file: File): Promise<string> {
   if (file.type !== "image/jpeg" && file.type !== "image/png") {
-    return Promise.reject(new Error("That file is not a JPEG or PNG picture. Choose a photo."));
+    return Promise.reject(new Error(t("flow.photo.not_picture")));
   }
   if (file.size > MAX_PHOTO_BYTES) {
-    return Promise.reject(new Error("That picture is larger than 5 MB. Choose a smaller one or use the camera."));
+    return Promise.reject(new Error(t("flow.photo.too_large", { mb: MAX_PHOTO_BYTES / (1024 * 1024) })));
   }
   return new Promise((resolve, reject) => {
     const r = new FileReader();
     r.onload = () => resolve(String(r.result));
-    r.onerror = () => reject(new Error("The picture could not be read. Try another one."));
+    r.onerror = () => reject(new Error(t("flow.photo.unreadable")));
     r.readAsDataURL(file);
   });
 }
@@ -24,7 +25,12 @@ export function readPhotoFile(file: File): Promise<string> {
 /** A live camera preview with a shutter; resolves nothing until the visitor takes a picture. */
 export class Camera {
   private stream: MediaStream | null = null;
-  readonly video = h("video", { autoplay: true, playsinline: true, muted: true, "aria-label": "Camera preview" });
+  readonly video: HTMLVideoElement;
+
+  /** `label` names the preview for screen readers, in the page's language. */
+  constructor(label: string) {
+    this.video = h("video", { autoplay: true, playsinline: true, muted: true, "aria-label": label });
+  }
 
   async start(): Promise<boolean> {
     if (!navigator.mediaDevices?.getUserMedia) return false;
