@@ -68,6 +68,12 @@ pub struct InviteView {
     pub created_at: DateTime<Utc>,
     /// The active card, if any.
     pub card: Option<CardView>,
+    /// What the visitor types at the lobby kiosk (the same on both invites of a pair).
+    #[serde(default)]
+    pub short_code: String,
+    /// A problem a kiosk raised for the receptionist, until someone clears it.
+    #[serde(default)]
+    pub attention: Option<String>,
 }
 
 /// When a visit may take place and when each step of it happened: the same fields in every view

@@ -23,6 +23,7 @@ pub mod registration;
 #[cfg(feature = "rusqlite")]
 mod sql;
 mod typescript;
+pub mod walk_in;
 pub mod webhooks;
 
 pub use frontdesk_core::flow::{Answer, Flow, FlowNda, FlowQuestion};
@@ -56,8 +57,12 @@ pub use places::{
     NewVisitorType, Tenant, TenantLink,
 };
 pub use registration::{
-    BadgeParams, NdaAcceptance, PreviewParams, Printed, RegistrationRecord, RegistrationView,
-    StoredAnswer, Submission, Submitted, SubmittedVisitor, VisitorFields,
+    BadgeParams, FlowAnswers, NdaAcceptance, PreviewParams, Printed, RegistrationRecord,
+    RegistrationView, StoredAnswer, Submission, Submitted, SubmittedVisitor, VisitorFields,
+};
+pub use walk_in::{
+    ArrivalNeeds, DeskAlert, WalkIn, WalkInDone, WalkInFlow, WalkInFlowParams, WalkInLocation,
+    WalkInPlaces, WalkInVisitorType,
 };
 pub use webhooks::{
     NewWebhook, WebhookAttempt, WebhookCreated, WebhookData, WebhookDelivery, WebhookEndpoint,

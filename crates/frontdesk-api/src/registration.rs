@@ -43,9 +43,13 @@ pub struct SubmittedVisitor {
     pub mobile: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
-pub struct Submission {
-    pub visitor: SubmittedVisitor,
+/// What a visitor gives the check-in flow besides their details: on the visitor's page (in a
+/// [`Submission`]), and at the desk when they still owe some of it (`POST
+/// /invites/{id}/arrival-needs`).
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
+pub struct FlowAnswers {
     /// By question key (`building.q1`): yes/no answers as booleans, the others as text.
     #[serde(default)]
     pub answers: BTreeMap<String, Answer>,
@@ -56,6 +60,13 @@ pub struct Submission {
     pub accepted_ndas: Vec<String>,
     /// The visitor's full name, typed as their signature of the NDAs.
     pub signature: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct Submission {
+    pub visitor: SubmittedVisitor,
+    #[serde(flatten)]
+    pub given: FlowAnswers,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]

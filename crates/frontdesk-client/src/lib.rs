@@ -18,10 +18,11 @@ mod stream;
 use std::time::Duration;
 
 use frontdesk_api::{
-    BadgeParams, Building, CardRequest, ChangesPage, Created, DirectoryEntry, Event, Host,
-    HostDraft, HostHit, HostPage, ImportReport, InviteView, Location, LocationSettings, LogParams,
-    Login, NewInvite, Portal, PortalKind, Printed, Push, PushResults, Resent, SignedIn, Since,
-    Summary, User, Validity, VisitorPatch,
+    ArrivalNeeds, BadgeParams, Building, CardRequest, ChangesPage, Created, DeskAlert,
+    DirectoryEntry, Event, FlowAnswers, Host, HostDraft, HostHit, HostPage, ImportReport,
+    InviteView, Location, LocationSettings, LogParams, Login, NewInvite, Portal, PortalKind,
+    Printed, Push, PushResults, Resent, SignedIn, Since, Summary, User, Validity, VisitorPatch,
+    WalkIn, WalkInDone, WalkInFlow, WalkInPlaces,
 };
 use reqwest::blocking::{RequestBuilder, Response};
 use reqwest::Method;
@@ -309,6 +310,64 @@ impl Client {
     /// applied exactly once; one outcome each, in the order sent.
     pub fn push(&self, push: &Push) -> Result<PushResults> {
         self.json(self.request(Method::POST, &["mutations"])?.json(push))
+    }
+
+    /// What a walk-in to `location` (as the building's `visitor_type`) is asked, and whether
+    /// the visit would sync to the tenant.
+    pub fn walk_in_flow(
+        &self,
+        building: &str,
+        location: &str,
+        visitor_type: Option<&str>,
+    ) -> Result<WalkInFlow> {
+        let mut query = vec![("location_id", location)];
+        if let Some(vt) = visitor_type {
+            query.push(("visitor_type_id", vt));
+        }
+        self.json(
+            self.request(Method::GET, &["buildings", building, "walk-in-flow"])?
+                .query(&query),
+        )
+    }
+
+    /// The building's locations a walk-in may pick, and its visitor types.
+    pub fn walk_in_places(&self, building: &str) -> Result<WalkInPlaces> {
+        self.get(&["buildings", building, "walk-in-places"])
+    }
+
+    /// A walk-in registered at the kiosk, applied once per `walk_in.id`: sent again, it answers
+    /// the visit it made with `replayed`.
+    pub fn walk_in(&self, building: &str, walk_in: &WalkIn) -> Result<WalkInDone> {
+        self.json(
+            self.request(Method::POST, &["buildings", building, "walk-ins"])?
+                .json(walk_in),
+        )
+    }
+
+    /// What a pre-registered visitor still owes on arrival.
+    pub fn arrival_needs(&self, invite: &str) -> Result<ArrivalNeeds> {
+        self.get(&["invites", invite, "arrival-needs"])
+    }
+
+    /// Give what the visitor owed; answers what is still owed (empty when done).
+    pub fn give_arrival_needs(&self, invite: &str, given: &FlowAnswers) -> Result<ArrivalNeeds> {
+        self.json(
+            self.request(Method::POST, &["invites", invite, "arrival-needs"])?
+                .json(given),
+        )
+    }
+
+    /// Raise a desk alert on the visit, for the receptionist's console.
+    pub fn raise_desk_alert(&self, invite: &str, alert: &DeskAlert) -> Result<InviteView> {
+        self.json(
+            self.request(Method::POST, &["invites", invite, "desk-alert"])?
+                .json(alert),
+        )
+    }
+
+    /// Clear the visit's desk alert.
+    pub fn clear_desk_alert(&self, invite: &str) -> Result<InviteView> {
+        self.json(self.request(Method::DELETE, &["invites", invite, "desk-alert"])?)
     }
 
     fn get<T: DeserializeOwned>(&self, path: &[&str]) -> Result<T> {

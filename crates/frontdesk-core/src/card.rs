@@ -133,6 +133,8 @@ mod tests {
             cancel_reason: None,
             created_at: now,
             created_by: "u".into(),
+            short_code: "K7M4QX".into(),
+            attention: None,
         }
     }
 

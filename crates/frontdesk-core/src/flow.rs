@@ -79,6 +79,34 @@ pub fn merge(building: Option<&VisitorType>, location: Option<&VisitorType>) -> 
     flow
 }
 
+/// What of `flow` a visit still owes: the required questions `answered` says have no answer,
+/// the agreements `accepted` says were not accepted in their current text, and the photo when
+/// the flow wants one and the visit has none. An empty flow owes nothing.
+pub fn outstanding(
+    flow: &Flow,
+    answered: impl Fn(&FlowQuestion) -> bool,
+    accepted: impl Fn(&FlowNda) -> bool,
+    has_photo: bool,
+) -> Flow {
+    Flow {
+        questions: flow
+            .questions
+            .iter()
+            .filter(|q| q.question.required && !answered(q))
+            .cloned()
+            .collect(),
+        photo_required: flow.photo_required && !has_photo,
+        ndas: flow.ndas.iter().filter(|n| !accepted(n)).cloned().collect(),
+    }
+}
+
+impl Flow {
+    /// Nothing to ask.
+    pub fn is_empty(&self) -> bool {
+        self.questions.is_empty() && !self.photo_required && self.ndas.is_empty()
+    }
+}
+
 /// An answer as the visitor's page sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -302,6 +330,35 @@ mod tests {
         assert!(f.photo_required);
         assert_eq!(f.ndas.len(), 2);
         assert_eq!(merge(None, Some(&l)).questions.len(), 2);
+    }
+
+    #[test]
+    fn what_is_outstanding_is_what_is_required_and_missing() {
+        let b = vt(
+            Portal::building("b"),
+            true,
+            Some("Building rules"),
+            &[("Tools?", QuestionKind::YesNo)],
+        );
+        let l = vt(
+            Portal::location("l"),
+            false,
+            Some("Acme NDA"),
+            &[("Purpose", QuestionKind::Text)],
+        );
+        let f = merge(Some(&b), Some(&l));
+        let owed = outstanding(
+            &f,
+            |q| q.question.key == "building.q1",
+            |n| n.portal == PortalKind::Building,
+            false,
+        );
+        assert!(owed.photo_required);
+        assert_eq!(owed.questions.len(), 1);
+        assert_eq!(owed.questions[0].question.key, "location.q1");
+        assert_eq!(owed.ndas.len(), 1);
+        assert_eq!(owed.ndas[0].key, "location");
+        assert!(outstanding(&f, |_| true, |_| true, true).is_empty());
     }
 
     #[test]

@@ -194,6 +194,9 @@ pub struct Visitor {
     pub company: Option<String>,
 }
 
+/// The longest desk alert, in characters.
+pub const MAX_ATTENTION_CHARS: usize = 300;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invite {
     pub id: Id<Invite>,
@@ -225,6 +228,12 @@ pub struct Invite {
     pub cancel_reason: Option<String>,
     pub created_at: Timestamp,
     pub created_by: Id<User>,
+    /// What the visitor types at the lobby kiosk: the same on both invites of a pair
+    /// ([`crate::walk_in`]).
+    pub short_code: String,
+    /// A problem a kiosk raised for the receptionist to see, on both invites of a pair, until
+    /// someone clears it.
+    pub attention: Option<String>,
 }
 
 impl Invite {
@@ -310,6 +319,17 @@ impl Invite {
         if self.status_at(now) == InviteStatus::Expired {
             return Err(refusal(InviteStatus::Expired, doing));
         }
+        Ok(())
+    }
+
+    /// Raise a desk alert: the receptionist's console shows `message` on the visit until it is
+    /// cleared. The caller raises it on both invites of a pair.
+    pub fn raise_attention(&mut self, message: &str) -> Result<(), DomainError> {
+        self.attention = Some(crate::validate::required_text(
+            "message",
+            message,
+            MAX_ATTENTION_CHARS,
+        )?);
         Ok(())
     }
 
@@ -400,6 +420,8 @@ mod tests {
             cancel_reason: None,
             created_at: t0,
             created_by: "u1".into(),
+            short_code: "K7M4QX".into(),
+            attention: None,
         }
     }
 
@@ -454,6 +476,24 @@ mod tests {
             i.change_validity(f, f, t).expect_err("no").code(),
             "not_primary"
         );
+    }
+
+    #[test]
+    fn a_desk_alert_is_one_line_of_at_most_300_characters() {
+        let mut i = invite();
+        i.raise_attention("  The camera failed: take the photo at the desk. ")
+            .expect("raised");
+        assert_eq!(
+            i.attention.as_deref(),
+            Some("The camera failed: take the photo at the desk.")
+        );
+        assert_eq!(
+            i.raise_attention(&"é".repeat(301))
+                .expect_err("long")
+                .code(),
+            "too_long"
+        );
+        assert!(i.raise_attention("   ").is_err());
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod session;
 pub mod sync;
 pub mod validate;
 pub mod visitor_type;
+pub mod walk_in;
 
 pub use access::{Actor, PortalScope, Role};
 pub use card::{Card, CardStatus, CardTargets};
@@ -28,6 +29,7 @@ pub use id::{Building, Id, Location, Notification, Profile, Tenant, User, Webhoo
 pub use invite::{Invite, InviteStatus, Origin, Portal, PortalKind, VisitAction, Visitor};
 pub use sync::{LocationSettings, NotSyncedReason};
 pub use visitor_type::{Question, QuestionKind, VisitorType};
+pub use walk_in::normalise_short_code;
 
 /// All instants are UTC; the building's time zone is only for display.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;

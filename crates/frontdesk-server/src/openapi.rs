@@ -14,7 +14,7 @@ use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, ResponseB
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    badges, desk, feed, hosts, identity, invites, logs, places, visitor, webhooks,
+    badges, desk, feed, hosts, identity, invites, kiosk, logs, places, visitor, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -56,6 +56,8 @@ use crate::routes::{
         webhooks::create_building_webhook, webhooks::building_webhooks,
         webhooks::delete_webhook, webhooks::deliveries,
         visitor::record, visitor::photo, visitor::preview, visitor::open, visitor::submit,
+        kiosk::flow, kiosk::places, kiosk::walk_in, kiosk::arrival_needs,
+        kiosk::give_arrival_needs, kiosk::raise_alert, kiosk::clear_alert,
         document, reference,
     ),
     components(schemas(ErrorBody, frontdesk_api::WebhookPayload)),

@@ -349,8 +349,39 @@ fn calls(w: &World) -> Vec<Call> {
             admins,
         ));
     }
+    // The lobby kiosk: the building's front desk and admins only.
+    let photo = common::photo_url(24, 32);
+    v.push(c(
+        "GET",
+        format!(
+            "/buildings/{b}/walk-in-flow?location_id={l}&visitor_type_id={}",
+            w.building_type
+        ),
+        None,
+        BUILDING_STAFF,
+    ));
+    v.push(c(
+        "GET",
+        format!("/buildings/{b}/walk-in-places"),
+        None,
+        BUILDING_STAFF,
+    ));
+    v.push(c(
+        "POST",
+        format!("/buildings/{b}/walk-ins"),
+        Some(json!({
+            "id": "0191d5c3-0000-7000-8000-00000000aaaa", "location_id": l,
+            "host_name": "Grace Hopper", "visitor_type_id": w.building_type,
+            "submission": {"visitor": {"name": "Zoë Ångström-Nakamura"},
+                           "answers": {"building.q1": true}, "photo": photo,
+                           "accepted_ndas": ["location"], "signature": "Zoë Ångström-Nakamura"},
+            "arrived_at": chrono::Utc::now().to_rfc3339()})),
+        BUILDING_STAFF,
+    ));
+    let owed = json!({"answers": {"building.q1": false}, "photo": photo,
+                      "accepted_ndas": ["location"], "signature": "Ada Lovelace"});
     // Each invite action on a fresh synced pair, from each side.
-    let actions: [(&'static str, &'static str, Option<Value>); 11] = [
+    let actions: [(&'static str, &'static str, Option<Value>); 15] = [
         ("GET", "", None),
         (
             "PATCH",
@@ -376,6 +407,14 @@ fn calls(w: &World) -> Vec<Call> {
         ),
         ("DELETE", "/card", None),
         ("GET", "/activity", None),
+        ("GET", "/arrival-needs", None),
+        ("POST", "/arrival-needs", Some(owed)),
+        (
+            "POST",
+            "/desk-alert",
+            Some(json!({"message": "The camera failed"})),
+        ),
+        ("DELETE", "/desk-alert", None),
     ];
     for (i, (method, suffix, body)) in actions.into_iter().enumerate() {
         let (bi, ti) = w.synced_pair(&format!("Pair {i}"));

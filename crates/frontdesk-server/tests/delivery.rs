@@ -202,6 +202,11 @@ fn a_visitor_without_email_gets_one_sms_through_the_gateway() {
     assert_eq!(sms["to"], "+447700900123");
     assert_eq!(key, r["notification"]["id"].as_str().unwrap());
     let text = sms["text"].as_str().unwrap();
+    let code = r["invite"]["short_code"].as_str().unwrap();
+    assert!(
+        text.contains(&format!("type your code {code}")),
+        "the kiosk code: {text}"
+    );
     let token = text.rsplit("/register/").next().unwrap();
     w.s.request("GET", &format!("/registrations/{token}"), None, None)
         .ok();

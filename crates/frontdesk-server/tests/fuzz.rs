@@ -117,6 +117,7 @@ enum Query {
     Badge,
     Preview,
     Hosts,
+    WalkInFlow,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -143,6 +144,9 @@ enum Shape {
     Csv,
     Webhook,
     Label,
+    WalkIn,
+    FlowAnswers,
+    DeskAlert,
 }
 
 /// Every route of the router, with the query type and body type its handler parses. Paths that
@@ -229,6 +233,13 @@ const ROUTES: &[(&str, &str, Query, Shape)] = &[
     ("GET",    "/webhooks/{webhook}/deliveries",               Query::None,    Shape::None),
     ("GET",    "//on-my-way/{token}",                          Query::None,    Shape::None),
     ("POST",   "//on-my-way/{token}",                          Query::None,    Shape::None),
+    ("GET",    "/buildings/{building}/walk-in-flow",           Query::WalkInFlow, Shape::None),
+    ("GET",    "/buildings/{building}/walk-in-places",         Query::None,    Shape::None),
+    ("POST",   "/buildings/{building}/walk-ins",               Query::None,    Shape::WalkIn),
+    ("GET",    "/invites/{invite}/arrival-needs",              Query::None,    Shape::None),
+    ("POST",   "/invites/{invite}/arrival-needs",              Query::None,    Shape::FlowAnswers),
+    ("POST",   "/invites/{invite}/desk-alert",                 Query::None,    Shape::DeskAlert),
+    ("DELETE", "/invites/{invite}/desk-alert",                 Query::None,    Shape::None),
     ("GET",    "/registrations/{token}",                       Query::None,    Shape::None),
     ("POST",   "/registrations/{token}",                       Query::None,    Shape::Submission),
     ("GET",    "//register/{token}",                           Query::None,    Shape::None),
@@ -683,6 +694,29 @@ fn shaped(shape: Shape, ids: &Ids) -> BoxedStrategy<Value> {
         )
             .prop_map(|(c, n)| json!({"current_password": c, "new_password": n}))
             .boxed(),
+        Shape::WalkIn => (
+            prop_oneof!["[0-9a-f-]{36}", Just("0191d5c3-0000-7000-8000-000000000001".to_string()), text()],
+            l(),
+            proptest::option::of(id_of(&ids.hosts, ids)),
+            text(),
+            proptest::option::of(vt()),
+            shaped(Shape::Submission, ids),
+            instant(),
+        )
+            .prop_map(|(id, location, host, host_name, vt, submission, at)| {
+                json!({"id": id, "location_id": location, "host_id": host, "host_name": host_name,
+                       "visitor_type_id": vt, "submission": submission, "arrived_at": at})
+            })
+            .boxed(),
+        Shape::FlowAnswers => shaped(Shape::Submission, ids)
+            .prop_map(|mut s| {
+                s.as_object_mut().map(|o| o.remove("visitor"));
+                s
+            })
+            .boxed(),
+        Shape::DeskAlert => prop_oneof![text(), Just("x".repeat(301))]
+            .prop_map(|m| json!({"message": m}))
+            .boxed(),
         Shape::Submission => {
             let good = photo_url();
             (
@@ -915,6 +949,14 @@ fn query(kind: Query, ids: &Ids) -> BoxedStrategy<Option<String>> {
                     .prop_map(|v| ("dry_run".to_string(), v.to_string())),
             ],
             0..4,
+        )
+        .boxed(),
+        Query::WalkInFlow => proptest::collection::vec(
+            prop_oneof![
+                id_of(&ids.locations, ids).prop_map(|v| ("location_id".to_string(), v)),
+                id_of(&ids.visitor_types, ids).prop_map(|v| ("visitor_type_id".to_string(), v)),
+            ],
+            0..3,
         )
         .boxed(),
         Query::Preview => proptest::collection::vec(

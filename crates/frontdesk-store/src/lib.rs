@@ -190,6 +190,9 @@ pub trait VisitRows {
 
     fn insert_event(&mut self, e: &Event) -> Result<()>;
     fn events(&self, invite_id: &Id<Invite>) -> Result<Vec<Event>>;
+
+    /// Whether a visit already has this short code (its primary invite).
+    fn short_code_taken(&self, code: &str) -> Result<bool>;
 }
 
 /// Messages to visitors, registration links, and what a visitor gave when registering
@@ -242,6 +245,8 @@ pub struct HostFilter {
     /// Hosts at this location, and those with no location (they work at every one).
     pub location_id: Option<Id<id::Location>>,
     pub active_only: bool,
+    /// Only those the lobby's host search may find.
+    pub lobby_searchable_only: bool,
 }
 
 /// A host found by the lobby's search, with the name of their organisation.
@@ -350,7 +355,16 @@ pub trait WebhookRows {
     ) -> Result<Vec<WebhookDelivery>>;
 }
 
-/// What the desks sync by: the outcome of each desk's mutation, and the change feed.
+/// A walk-in as first recorded: the visit it made, and why the visit did not sync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkInRecord {
+    pub id: String,
+    pub building_id: Id<id::Building>,
+    pub invite_id: Id<Invite>,
+    pub sync_blockers: Vec<String>,
+}
+
+/// What the desks sync by: the outcome of each desk's mutation and walk-in, and the change feed.
 pub trait SyncRows {
     /// The outcome a desk's mutation got when it was first applied.
     fn mutation(&self, id: &str) -> Result<Option<MutationOutcome>>;
@@ -360,6 +374,14 @@ pub trait SyncRows {
         user_id: &Id<id::User>,
         action: &str,
         at: Timestamp,
+        now: Timestamp,
+    ) -> Result<()>;
+    /// The walk-in a desk recorded under this id, if any.
+    fn walk_in(&self, id: &str) -> Result<Option<WalkInRecord>>;
+    fn record_walk_in(
+        &mut self,
+        w: &WalkInRecord,
+        user_id: &Id<id::User>,
         now: Timestamp,
     ) -> Result<()>;
     /// Append to the ordered change feed; returns the new sequence number.
@@ -380,6 +402,23 @@ pub fn new_secret() -> String {
         uuid::Uuid::new_v4().simple(),
         uuid::Uuid::new_v4().simple()
     )
+}
+
+/// A visit's short check-in code, from the same source as secrets (the operating system's
+/// randomness, through UUIDv4's 122 random bits).
+pub fn new_short_code() -> String {
+    loop {
+        let bytes = uuid::Uuid::new_v4().into_bytes();
+        // Bytes 6 and 8 carry the UUID's version and variant: not random.
+        let random = bytes
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| *i != 6 && *i != 8)
+            .map(|(_, b)| b);
+        if let Some(code) = frontdesk_core::walk_in::short_code_from(random) {
+            return code;
+        }
+    }
 }
 
 pub fn secret_hash(secret: &str) -> Vec<u8> {

@@ -43,6 +43,8 @@ impl LoadView for InviteView {
             cancel_reason: i.cancel_reason,
             created_at: i.created_at,
             card,
+            short_code: i.short_code,
+            attention: i.attention,
         })
     }
 }

@@ -116,6 +116,8 @@ fn to_invite(data: &Value) -> Result<Invite> {
         cancel_reason: v.cancel_reason,
         created_at: v.created_at,
         created_by: Id::new(String::new()),
+        short_code: v.short_code,
+        attention: v.attention,
     })
 }
 

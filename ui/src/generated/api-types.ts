@@ -233,7 +233,15 @@ host_notice: HostNotice | null, visitor_type_id: string | null, building_id: str
 /**
  * The active card, if any.
  */
-card: CardView | null, valid_from: string, valid_to: string, checked_in_at: string | null, arrived_at: string | null, checked_out_at: string | null, cancelled_at: string | null, };
+card: CardView | null, 
+/**
+ * What the visitor types at the lobby kiosk (the same on both invites of a pair).
+ */
+short_code: string, 
+/**
+ * A problem a kiosk raised for the receptionist, until someone clears it.
+ */
+attention: string | null, valid_from: string, valid_to: string, checked_in_at: string | null, arrived_at: string | null, checked_out_at: string | null, cancelled_at: string | null, };
 
 export type Event = { at: string, actor_id: string | null, actor_email: string | null, action: string, 
 /**
@@ -456,6 +464,24 @@ timezone: string, valid_from: string, valid_to: string, questions: Array<FlowQue
 
 export type SubmittedVisitor = { name: string, email: string | null, mobile: string | null, };
 
+export type FlowAnswers = { 
+/**
+ * By question key (`building.q1`): yes/no answers as booleans, the others as text.
+ */
+answers: { [key in string]?: Answer }, 
+/**
+ * The photo as base64 (PNG or JPEG, at most 5 MB).
+ */
+photo: string | null, 
+/**
+ * The keys of the NDAs accepted (`building`, `location`).
+ */
+accepted_ndas: Array<string>, 
+/**
+ * The visitor's full name, typed as their signature of the NDAs.
+ */
+signature: string | null, };
+
 export type Submission = { visitor: SubmittedVisitor, 
 /**
  * By question key (`building.q1`): yes/no answers as booleans, the others as text.
@@ -491,6 +517,105 @@ export type Printed = { printer: string,
  * The printer's job id.
  */
 job_id: number | null, };
+
+export type WalkInFlow = { building_name: string, location_name: string, 
+/**
+ * The building's time zone (IANA name).
+ */
+timezone: string, questions: Array<FlowQuestion>, photo_required: boolean, ndas: Array<FlowNda>, 
+/**
+ * Whether Reverse Building Sync applies: the tenant gets its copy of the visit.
+ */
+syncs: boolean, 
+/**
+ * Every failed precondition of the sync, in words (empty when it syncs).
+ */
+sync_blockers: Array<string>, };
+
+export type WalkInLocation = { id: string, tenant_name: string, location_name: string, 
+/**
+ * The tenant has active hosts at this location in its directory.
+ */
+host_directory: boolean, 
+/**
+ * Some of them may be found by the lobby's host search.
+ */
+lobby_searchable_hosts: boolean, };
+
+export type WalkInVisitorType = { id: string, name: string, requires_photo: boolean, requires_nda: boolean, };
+
+export type WalkInPlaces = { locations: Array<WalkInLocation>, visitor_types: Array<WalkInVisitorType>, };
+
+export type WalkIn = { 
+/**
+ * Made on the desk (UUIDv7): the walk-in's idempotency key. The same id sent again
+ * answers the visit it made.
+ */
+id: string, 
+/**
+ * The tenant location being visited.
+ */
+location_id: string, 
+/**
+ * A host from the location's tenant's directory (or the building's staff): told of the
+ * arrival.
+ */
+host_id: string | null, 
+/**
+ * The host's name as the badge shows it; with `host_id`, may be left empty.
+ */
+host_name: string, 
+/**
+ * One of the building's visitor types.
+ */
+visitor_type_id: string | null, 
+/**
+ * What the visitor gave on the kiosk, as the visitor's page submits it.
+ */
+submission: Submission, 
+/**
+ * When the visitor arrived on the desk (at most 24 hours ago; a time in the future is
+ * taken as now).
+ */
+arrived_at: string, };
+
+export type WalkInDone = { 
+/**
+ * The building's invite (the pair's primary).
+ */
+invite: InviteView, 
+/**
+ * The tenant got its copy.
+ */
+synced: boolean, 
+/**
+ * Why it did not, in words.
+ */
+sync_blockers: Array<string>, 
+/**
+ * This walk-in id was seen before: nothing was written, the visit is the one it made.
+ */
+replayed: boolean, };
+
+export type ArrivalNeeds = { 
+/**
+ * The flow requires a photo and the visit has none.
+ */
+photo: boolean, 
+/**
+ * Agreements not accepted, or whose text changed since they were.
+ */
+ndas: Array<FlowNda>, 
+/**
+ * Required questions without an answer.
+ */
+questions: Array<FlowQuestion>, };
+
+export type DeskAlert = { 
+/**
+ * At most 300 characters, one line.
+ */
+message: string, };
 
 export type WebhookEvent = "invite.created" | "invite.cancelled" | "visitor.checked_in" | "visitor.arrived" | "visitor.checked_out" | "card.assigned";
 

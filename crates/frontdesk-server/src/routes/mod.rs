@@ -7,6 +7,7 @@ pub(crate) mod feed;
 pub(crate) mod hosts;
 pub(crate) mod identity;
 pub(crate) mod invites;
+pub(crate) mod kiosk;
 pub(crate) mod logs;
 pub(crate) mod places;
 pub(crate) mod visitor;
@@ -15,7 +16,7 @@ pub(crate) mod webhooks;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request};
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
+use axum::routing::{get, post, put, MethodRouter};
 use axum::Router;
 use serde::de::DeserializeOwned;
 
@@ -161,15 +162,20 @@ pub fn router(state: AppState) -> Router {
         .route("/invites/{id}/registration", get(visitor::record))
         .route("/invites/{id}/photo", get(visitor::photo))
         .route("/locations/{id}/flow-preview", get(visitor::preview))
+        .route("/buildings/{id}/walk-in-flow", get(kiosk::flow))
+        .route("/buildings/{id}/walk-in-places", get(kiosk::places))
+        .route("/buildings/{id}/walk-ins", with_photo(post(kiosk::walk_in)))
+        .route(
+            "/invites/{id}/arrival-needs",
+            with_photo(get(kiosk::arrival_needs).post(kiosk::give_arrival_needs)),
+        )
+        .route(
+            "/invites/{id}/desk-alert",
+            post(kiosk::raise_alert).delete(kiosk::clear_alert),
+        )
         .route(
             "/registrations/{token}",
-            get(visitor::open)
-                .post(visitor::submit)
-                // A phone photo (up to 5 MB) as base64, plus the answers.
-                .layer(DefaultBodyLimit::max(MAX_REGISTRATION_BYTES))
-                .layer(axum::middleware::from_fn(|req, next| {
-                    refuse_announced_over(MAX_REGISTRATION_BYTES, req, next)
-                })),
+            with_photo(get(visitor::open).post(visitor::submit)),
         )
         .fallback(not_found);
     Router::new()
@@ -201,6 +207,16 @@ pub fn router(state: AppState) -> Router {
             crate::observe::trace_requests,
         ))
         .with_state(state)
+}
+
+/// A route whose body may carry a visitor's photo (a phone's, up to 5 MB, as base64) with the
+/// answers: a larger limit, and a body announced over it refused before any of it is read.
+fn with_photo(route: MethodRouter<AppState>) -> MethodRouter<AppState> {
+    route
+        .layer(DefaultBodyLimit::max(MAX_REGISTRATION_BYTES))
+        .layer(axum::middleware::from_fn(|req, next| {
+            refuse_announced_over(MAX_REGISTRATION_BYTES, req, next)
+        }))
 }
 
 /// The body's length as the client announced it (`Content-Length`), when it did.

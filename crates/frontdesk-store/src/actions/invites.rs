@@ -10,6 +10,61 @@ pub fn create_invite(
     portal: &Portal,
     req: NewInvite,
 ) -> Result<Created> {
+    let made = create_pair(tx, by, portal, req, json!({}))?;
+    Ok(Created {
+        sync: SyncOutcome::new(made.copy.as_ref().map(|i| i.id.clone()), &made.not_synced),
+        invite: InviteView::load(tx, made.primary, by.now)?,
+        notification: made.notification,
+    })
+}
+
+/// What creating an invite made.
+pub(crate) struct Made {
+    pub primary: Invite,
+    pub copy: Option<Invite>,
+    /// Why there is no copy (empty when there is one).
+    pub not_synced: Vec<NotSyncedReason>,
+    pub notification: Option<Notification>,
+}
+
+/// Why a building's invite to `location` would not get its copy at the tenant's location: every
+/// failed precondition of Reverse Building Sync (none when it would).
+pub(crate) fn reverse_sync_blockers_for(
+    tx: &dyn Tx,
+    location: &Location,
+) -> Result<Vec<NotSyncedReason>> {
+    let linked = tx.tenant_link_active(&location.building_id, &location.tenant_id)?;
+    let mapped = match &location.settings.sync_visitor_type_id {
+        Some(vt) => tx
+            .visitor_type(vt)?
+            .is_some_and(|v| v.portal == Portal::location(location.id.clone())),
+        None => false,
+    };
+    Ok(reverse_sync_blockers(linked, &location.settings, mapped))
+}
+
+/// A short code no visit has yet (the codes are random: a clash is retried).
+fn unused_short_code(tx: &dyn Tx) -> Result<String> {
+    for _ in 0..32 {
+        let code = crate::new_short_code();
+        if !tx.short_code_taken(&code)? {
+            return Ok(code);
+        }
+    }
+    Err(crate::StoreError::Backend(
+        "no unused short code after 32 tries".into(),
+    ))
+}
+
+/// The creation itself: the invite, its copy, the activity (with `detail` added to the
+/// event), the invitation when asked, the feed and the webhooks.
+pub(crate) fn create_pair(
+    tx: &mut dyn Tx,
+    by: By<'_>,
+    portal: &Portal,
+    req: NewInvite,
+    detail: serde_json::Value,
+) -> Result<Made> {
     let scope = portal_scope(tx, by, portal)?;
     let location_id = match (&scope, req.location_id) {
         (PortalScope::Location { id, .. }, None) => id.clone(),
@@ -75,18 +130,10 @@ pub fn create_invite(
             .into());
         }
     }
-    let linked_to_building = tx.tenant_link_active(&location.building_id, &location.tenant_id)?;
-
     // Decide the copy before writing anything.
     let (origin, copy_portal, copy_type, reasons) = match scope {
         PortalScope::Building { .. } => {
-            let mapped = match &location.settings.sync_visitor_type_id {
-                Some(vt) => tx
-                    .visitor_type(vt)?
-                    .is_some_and(|v| v.portal == Portal::location(location.id.clone())),
-                None => false,
-            };
-            let reasons = reverse_sync_blockers(linked_to_building, &location.settings, mapped);
+            let reasons = reverse_sync_blockers_for(tx, &location)?;
             let copy = reasons
                 .is_empty()
                 .then(|| Portal::location(location.id.clone()));
@@ -99,7 +146,8 @@ pub fn create_invite(
         }
         PortalScope::Location { .. } => {
             ensure_location_takes_invites(&location.settings)?;
-            let copy = forward_sync_applies(linked_to_building)
+            let linked = tx.tenant_link_active(&location.building_id, &location.tenant_id)?;
+            let copy = forward_sync_applies(linked)
                 .then(|| Portal::building(location.building_id.clone()));
             let reasons = if copy.is_some() {
                 vec![]
@@ -149,6 +197,8 @@ pub fn create_invite(
         cancel_reason: None,
         created_at: by.now,
         created_by: by.actor.user_id.clone(),
+        short_code: unused_short_code(tx)?,
+        attention: None,
     };
     let copy = copy_portal
         .zip(copy_id)
@@ -167,6 +217,10 @@ pub fn create_invite(
         tx.insert_invite(c)?;
     }
     let sync = SyncOutcome::new(copy.as_ref().map(|i| i.id.clone()), &reasons);
+    let mut event = json!({"sync": sync.status, "reasons": reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>()});
+    if let (Some(event), serde_json::Value::Object(more)) = (event.as_object_mut(), detail) {
+        event.extend(more);
+    }
     record(
         tx,
         by,
@@ -174,7 +228,7 @@ pub fn create_invite(
         &primary,
         copy.as_ref(),
         "invite_created",
-        json!({"sync": sync.status, "reasons": reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>()}),
+        event,
     )?;
     let notification = if req.notify {
         queue_invitation(tx, by.now, &primary, &location)?
@@ -184,9 +238,10 @@ pub fn create_invite(
     publish(tx, by.now, &primary, copy.as_ref())?;
     let sides: Vec<&Invite> = std::iter::once(&primary).chain(copy.as_ref()).collect();
     emit(tx, by.now, WebhookEvent::InviteCreated, &sides)?;
-    Ok(Created {
-        invite: InviteView::load(tx, primary, by.now)?,
-        sync,
+    Ok(Made {
+        primary,
+        copy,
+        not_synced: reasons,
         notification,
     })
 }
@@ -480,6 +535,32 @@ pub fn transition(
     InviteView::load(tx, a, by.now)
 }
 
+/// Raise a desk alert on both invites of the visit (`Some`), or clear it (`None`): the
+/// receptionist's console shows it from the change feed.
+pub fn desk_alert(
+    tx: &mut dyn Tx,
+    by: By<'_>,
+    id: &Id<Invite>,
+    message: Option<&str>,
+) -> Result<InviteView> {
+    let (mut a, mut b) = load_pair(tx, by, id)?;
+    let (action, detail) = match message {
+        Some(m) => {
+            a.raise_attention(m)?;
+            ("desk_alert", json!({ "message": a.attention }))
+        }
+        None => {
+            a.attention = None;
+            ("desk_alert_cleared", json!({}))
+        }
+    };
+    if let Some(b) = b.as_mut() {
+        b.attention = a.attention.clone();
+    }
+    save_pair(tx, by, &a, b.as_ref(), action, detail)?;
+    InviteView::load(tx, a, by.now)
+}
+
 /// Resend the invitation: one message, always from the primary invite, whichever side asks.
 pub fn resend(tx: &mut dyn Tx, by: By<'_>, id: &Id<Invite>) -> Result<Notification> {
     let (a, b) = load_pair(tx, by, id)?;
@@ -545,13 +626,18 @@ fn queue_invitation(
         ("building", b.name.as_str()),
         ("when", when.as_str()),
         ("link", LINK_PLACEHOLDER),
+        ("code", primary.short_code.as_str()),
     ];
     let subject = messages::text(lang, "invitation.subject", &args);
     let body = if channel == "sms" {
         messages::text(
             lang,
             "invitation.sms",
-            &[("subject", &subject), ("link", LINK_PLACEHOLDER)],
+            &[
+                ("subject", &subject),
+                ("link", LINK_PLACEHOLDER),
+                ("code", &primary.short_code),
+            ],
         )
     } else {
         messages::text(lang, "invitation.body", &args)

@@ -47,6 +47,7 @@ mod mutations;
 mod places;
 mod portals;
 mod scim;
+mod walk_ins;
 mod webhooks;
 
 pub use badges::*;
@@ -58,4 +59,5 @@ pub use mutations::*;
 pub use places::*;
 pub use portals::*;
 pub use scim::*;
+pub use walk_ins::*;
 pub use webhooks::*;

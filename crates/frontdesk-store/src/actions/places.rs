@@ -48,7 +48,7 @@ pub fn create_building(
 }
 
 /// The building, for its own staff only (what it keeps about its tenants).
-fn worked_building(tx: &dyn Tx, by: By<'_>, id: &Id<id::Building>) -> Result<Building> {
+pub(crate) fn worked_building(tx: &dyn Tx, by: By<'_>, id: &Id<id::Building>) -> Result<Building> {
     let b = tx.building(id)?.ok_or(DomainError::NotFound("building"))?;
     let scope = PortalScope::Building { id: id.clone() };
     require(by.actor.works_portal(&scope), false, "building")?;

@@ -73,9 +73,14 @@ fn where_clause(portal: &Portal, f: &LogFilter, now: Timestamp) -> (String, Vec<
         push(
             &mut sql,
             " AND (visitor_name LIKE # ESCAPE '\\' OR visitor_email LIKE # ESCAPE '\\' \
-             OR visitor_company LIKE # ESCAPE '\\' OR host_name LIKE # ESCAPE '\\')",
+             OR visitor_company LIKE # ESCAPE '\\' OR host_name LIKE # ESCAPE '\\'",
             Value::Text(like_pattern(q)),
         );
+        // A typed short code ("k7m-4qx") finds its visit.
+        match frontdesk_core::normalise_short_code(q) {
+            Some(code) => push(&mut sql, " OR short_code = #)", Value::Text(code)),
+            None => sql.push(')'),
+        }
     }
     if let Some(h) = f.host.as_deref().map(str::trim).filter(|h| !h.is_empty()) {
         push(

@@ -61,7 +61,8 @@ fn json(r: &Row<'_>, column: usize) -> rusqlite::Result<serde_json::Value> {
 pub(crate) const INVITE_COLS: &str = "id, portal_kind, portal_id, building_id, location_id, tenant_id, origin, \
      is_primary, linked_invite_id, status, visitor_name, visitor_email, visitor_mobile, \
      visitor_company, profile_id, host_name, host_id, visitor_type_id, valid_from, valid_to, \
-     checked_in_at, arrived_at, checked_out_at, cancelled_at, cancel_reason, created_at, created_by";
+     checked_in_at, arrived_at, checked_out_at, cancelled_at, cancel_reason, created_at, created_by, \
+     short_code, attention";
 
 pub(crate) fn invite(r: &Row<'_>) -> rusqlite::Result<Invite> {
     const C: &str = INVITE_COLS;
@@ -96,6 +97,10 @@ pub(crate) fn invite(r: &Row<'_>) -> rusqlite::Result<Invite> {
         cancel_reason: r.get(at!(C, "cancel_reason"))?,
         created_at: time(r, at!(C, "created_at"))?,
         created_by: r.get(at!(C, "created_by"))?,
+        short_code: r
+            .get::<_, Option<String>>(at!(C, "short_code"))?
+            .unwrap_or_default(),
+        attention: r.get(at!(C, "attention"))?,
     })
 }
 

@@ -63,6 +63,9 @@ fn listing(dir: &Directory, f: &HostFilter) -> (String, Vec<Value>) {
     if f.active_only {
         clause.push_str(" AND active = 1");
     }
+    if f.lobby_searchable_only {
+        clause.push_str(" AND lobby_searchable = 1");
+    }
     (clause, values)
 }
 

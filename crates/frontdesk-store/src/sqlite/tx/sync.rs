@@ -5,7 +5,7 @@ use rusqlite::params;
 
 use super::SqlTx;
 use crate::sqlite::rows::{self, micros, MUTATION_COLS};
-use crate::{MutationOutcome, Result, SyncRows};
+use crate::{MutationOutcome, Result, SyncRows, WalkInRecord};
 
 impl SyncRows for SqlTx<'_> {
     fn mutation(&self, id: &str) -> Result<Option<MutationOutcome>> {
@@ -28,6 +28,50 @@ impl SyncRows for SqlTx<'_> {
             "INSERT OR IGNORE INTO mutations (id, user_id, invite_id, action, at, outcome, code, message, recorded_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![m.id, user_id, m.invite_id, action, micros(at), m.outcome, m.code, m.message, micros(now)],
+        )?;
+        Ok(())
+    }
+
+    fn walk_in(&self, id: &str) -> Result<Option<WalkInRecord>> {
+        let row = self.one(
+            "SELECT building_id, invite_id, sync_blockers FROM walk_ins WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get("building_id")?,
+                    r.get("invite_id")?,
+                    r.get::<_, String>("sync_blockers")?,
+                ))
+            },
+        )?;
+        row.map(|(building_id, invite_id, blockers)| {
+            Ok(WalkInRecord {
+                id: id.to_owned(),
+                building_id,
+                invite_id,
+                sync_blockers: serde_json::from_str(&blockers)?,
+            })
+        })
+        .transpose()
+    }
+
+    fn record_walk_in(
+        &mut self,
+        w: &WalkInRecord,
+        user_id: &Id<id::User>,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.exec(
+            "INSERT INTO walk_ins (id, building_id, invite_id, user_id, sync_blockers, recorded_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                w.id,
+                w.building_id,
+                w.invite_id,
+                user_id,
+                serde_json::to_string(&w.sync_blockers)?,
+                micros(now)
+            ],
         )?;
         Ok(())
     }

@@ -11,8 +11,8 @@ use crate::{Event, Profile, Result, VisitRows};
 
 /// What can change on an invite after it is created, in the order of [`changeable`]'s values:
 /// one list for the insert and the update, so the two cannot disagree. The portal, the origin,
-/// the primacy, the visitor type and the creation are fixed for life.
-const CHANGEABLE: [&str; 16] = [
+/// the primacy, the visitor type, the short code and the creation are fixed for life.
+const CHANGEABLE: [&str; 17] = [
     "linked_invite_id",
     "status",
     "visitor_name",
@@ -29,9 +29,10 @@ const CHANGEABLE: [&str; 16] = [
     "checked_out_at",
     "cancelled_at",
     "cancel_reason",
+    "attention",
 ];
 
-fn changeable(i: &Invite) -> [Value; 16] {
+fn changeable(i: &Invite) -> [Value; 17] {
     [
         Value::from(i.linked_invite_id.clone().map(String::from)),
         Value::from(i.status.as_str().to_string()),
@@ -49,6 +50,7 @@ fn changeable(i: &Invite) -> [Value; 16] {
         Value::from(i.checked_out_at.map(micros)),
         Value::from(i.cancelled_at.map(micros)),
         Value::from(i.cancel_reason.clone()),
+        Value::from(i.attention.clone()),
     ]
 }
 
@@ -74,6 +76,7 @@ impl VisitRows for SqlTx<'_> {
             Value::from(i.visitor_type_id.clone().map(String::from)),
             Value::from(micros(i.created_at)),
             Value::from(i.created_by.to_string()),
+            Value::from(i.short_code.clone()),
         ];
         values.extend(changeable(i));
         let marks = (1..=values.len())
@@ -83,7 +86,7 @@ impl VisitRows for SqlTx<'_> {
         self.exec(
             &format!(
                 "INSERT INTO invites (id, portal_kind, portal_id, building_id, location_id, \
-                 tenant_id, origin, is_primary, visitor_type_id, created_at, created_by, {}) \
+                 tenant_id, origin, is_primary, visitor_type_id, created_at, created_by, short_code, {}) \
                  VALUES ({marks})",
                 CHANGEABLE.join(", ")
             ),
@@ -214,6 +217,16 @@ impl VisitRows for SqlTx<'_> {
             ],
         )?;
         Ok(())
+    }
+
+    fn short_code_taken(&self, code: &str) -> Result<bool> {
+        Ok(self
+            .one(
+                "SELECT 1 AS taken FROM invites WHERE short_code = ?1 AND is_primary = 1",
+                [code],
+                |r| r.get::<_, i64>("taken"),
+            )?
+            .is_some())
     }
 
     fn events(&self, invite_id: &Id<Invite>) -> Result<Vec<Event>> {
