@@ -36,6 +36,15 @@ const COMMANDS: &[&str] = &[
     "set_devices",
     "print_badge",
     "encode_card",
+    "kiosk",
+    "set_kiosk",
+    "leave_kiosk",
+    "walk_in_places",
+    "walk_in_flow",
+    "walk_in",
+    "arrival_needs",
+    "give_arrival_needs",
+    "desk_alert",
     "first_screen",
 ];
 

@@ -5,7 +5,10 @@
 //! Environment: `FRONTDESK_DESK_DIR` (the desk's data folder; default: the app data folder),
 //! `FRONTDESK_DESK_EXPORT_DIR` (where CSV exports go; default: Downloads), and
 //! `FRONTDESK_DESK_TIMING=1`, which prints `first-screen <ms>` when the first screen is drawn
-//! (the start-up benchmark reads it).
+//! (the start-up benchmark reads it), and `FRONTDESK_DESK_MOCK_CAMERA=1`, which gives the page
+//! WebKit's mock camera (the kiosk's tests have no camera).
+//!
+//! `--kiosk` starts the lobby kiosk locked down, whatever the desk's setting (once a PIN exists).
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
@@ -14,17 +17,18 @@ use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::Instant;
 
 use frontdesk_api::{
-    Event, Host, HostDraft, HostHit, HostPage, ImportReport, InviteView, Resent, Summary,
+    ArrivalNeeds, Event, FlowAnswers, Host, HostDraft, HostHit, HostPage, ImportReport, InviteView,
+    Resent, Summary, WalkInFlow, WalkInPlaces,
 };
 use frontdesk_core::{LocationSettings, Origin};
 use frontdesk_desk::Console;
 use frontdesk_desk::{
-    CreatedInvite, DeskError, DeskState, Devices, EncodedCard, ExportedCsv, InviteRow, Session,
-    StartInfo,
+    CreatedInvite, DeskError, DeskState, Devices, EncodedCard, ExportedCsv, InviteRow, Kiosk,
+    KioskSetup, KioskWalkIn, Session, StartInfo, WalkInOutcome,
 };
 use frontdesk_store::actions::{CardRequest, DirectoryEntry, NewInvite, VisitorPatch};
 use frontdesk_sync::{CachedInvite, Conflict};
-use tauri::{Manager, State};
+use tauri::{AppHandle, Manager, State, WebviewWindow};
 
 /// The console opens in the background (the built-in portal and the cache take a moment), so
 /// the window draws at once; commands wait for it.
@@ -265,6 +269,147 @@ async fn print_badge(desk: Shared<'_>, id: String, request: String) -> Answer<St
     on(&desk, move |c| c.print_badge(&id, &request)).await
 }
 
+#[tauri::command]
+async fn kiosk(desk: Shared<'_>) -> Answer<Kiosk> {
+    on(&desk, |c| Ok(c.kiosk())).await
+}
+
+#[tauri::command]
+async fn set_kiosk(app: AppHandle, desk: Shared<'_>, setup: KioskSetup) -> Answer<Kiosk> {
+    let k = on(&desk, move |c| c.set_kiosk(setup)).await?;
+    lockdown(&app, k.locked);
+    Ok(k)
+}
+
+#[tauri::command]
+async fn leave_kiosk(app: AppHandle, desk: Shared<'_>, pin: String) -> Answer<Kiosk> {
+    let k = on(&desk, move |c| c.leave_kiosk(&pin)).await?;
+    lockdown(&app, k.locked);
+    Ok(k)
+}
+
+#[tauri::command]
+async fn walk_in_places(desk: Shared<'_>) -> Answer<WalkInPlaces> {
+    on(&desk, |c| c.walk_in_places()).await
+}
+
+#[tauri::command]
+async fn walk_in_flow(
+    desk: Shared<'_>,
+    location_id: String,
+    visitor_type_id: Option<String>,
+) -> Answer<WalkInFlow> {
+    on(&desk, move |c| {
+        c.walk_in_flow(&location_id, visitor_type_id.as_deref())
+    })
+    .await
+}
+
+#[tauri::command]
+async fn walk_in(desk: Shared<'_>, walk_in: KioskWalkIn) -> Answer<WalkInOutcome> {
+    on(&desk, move |c| c.walk_in(walk_in)).await
+}
+
+#[tauri::command]
+async fn arrival_needs(desk: Shared<'_>, id: String) -> Answer<ArrivalNeeds> {
+    on(&desk, move |c| c.arrival_needs(&id)).await
+}
+
+#[tauri::command]
+async fn give_arrival_needs(
+    desk: Shared<'_>,
+    id: String,
+    given: FlowAnswers,
+) -> Answer<ArrivalNeeds> {
+    on(&desk, move |c| c.give_arrival_needs(&id, &given)).await
+}
+
+#[tauri::command]
+async fn desk_alert(desk: Shared<'_>, id: String, message: String) -> Answer<()> {
+    on(&desk, move |c| c.desk_alert(&id, &message)).await
+}
+
+/// Lock the window down for the kiosk, or give it back to the receptionist: full screen and on
+/// top, no title bar to close it by, and no web inspector. Closing is refused in
+/// `on_window_event`, leaving the app's pages in `on_navigation`, and the keys and the context
+/// menu by the kiosk's page.
+fn lockdown(app: &AppHandle, locked: bool) {
+    let Some(w) = app.get_webview_window("main") else {
+        return;
+    };
+    let _ = w.set_fullscreen(locked);
+    let _ = w.set_always_on_top(locked);
+    let _ = w.set_decorations(!locked);
+    // Full screen is a request to the window manager, and many kiosk PCs run none: the window
+    // also covers its screen itself.
+    if locked {
+        if let Ok(Some(m)) = w.current_monitor() {
+            let _ = w.set_position(*m.position());
+            let _ = w.set_size(*m.size());
+        }
+    } else {
+        let _ = w.set_size(tauri::LogicalSize::new(1280.0, 860.0));
+        let _ = w.center();
+    }
+    #[cfg(target_os = "linux")]
+    let _ = w.with_webview(move |wv| {
+        use webkit2gtk::{SettingsExt, WebViewExt};
+        if let Some(settings) = WebViewExt::settings(&wv.inner()) {
+            // Debug builds have the inspector (Tauri turns it on); a kiosk never has.
+            settings.set_enable_developer_extras(!locked && cfg!(debug_assertions));
+        }
+    });
+}
+
+/// The camera for the visitor's photo: the page may have the camera (video only; no
+/// microphone, location or notifications), and tests get WebKit's mock camera.
+#[cfg(target_os = "linux")]
+fn camera(w: &WebviewWindow) {
+    let mock = std::env::var_os("FRONTDESK_DESK_MOCK_CAMERA").is_some();
+    let _ = w.with_webview(move |wv| {
+        use webkit2gtk::{
+            glib::prelude::Cast, PermissionRequestExt, SettingsExt, UserMediaPermissionRequest,
+            UserMediaPermissionRequestExt, WebViewExt,
+        };
+        let view = wv.inner();
+        if let Some(settings) = WebViewExt::settings(&view) {
+            settings.set_enable_media_stream(true);
+            if mock {
+                settings.set_enable_mock_capture_devices(true);
+            }
+        }
+        view.connect_permission_request(|_, request| {
+            match request.downcast_ref::<UserMediaPermissionRequest>() {
+                Some(m) if m.is_for_video_device() && !m.is_for_audio_device() => request.allow(),
+                _ => request.deny(),
+            }
+            true
+        });
+    });
+}
+
+#[cfg(not(target_os = "linux"))]
+fn camera(_: &WebviewWindow) {}
+
+/// The app's own pages are the only ones the window shows: a link, a script or a typed address
+/// cannot take the console or the kiosk to another site.
+fn own_page(url: &tauri::Url) -> bool {
+    matches!(
+        (url.scheme(), url.host_str()),
+        ("tauri", Some("localhost")) | ("http" | "https", Some("tauri.localhost"))
+    )
+}
+
+/// Whether the desk is a locked kiosk now (not yet known while it opens: then it is not).
+fn locked(app: &AppHandle) -> bool {
+    let desk = app.state::<Arc<Desk>>();
+    let opened = desk.console.try_lock().ok().and_then(|c| match c.as_ref() {
+        Some(Ok(c)) => Some(c.clone()),
+        _ => None,
+    });
+    opened.is_some_and(|c| c.kiosk_locked())
+}
+
 /// The window has drawn its first screen.
 #[tauri::command]
 fn first_screen(desk: Shared<'_>) {
@@ -314,8 +459,21 @@ fn main() {
         started,
     });
     let for_setup = desk.clone();
+    let kiosk_option = std::env::args().skip(1).any(|a| a == "--kiosk");
     tauri::Builder::default()
         .manage(desk)
+        .plugin(
+            tauri::plugin::Builder::<tauri::Wry>::new("own-pages")
+                .on_navigation(|_, url| own_page(url))
+                .build(),
+        )
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if locked(window.app_handle()) {
+                    api.prevent_close();
+                }
+            }
+        })
         .setup(move |app| {
             let dir = std::env::var_os("FRONTDESK_DESK_DIR")
                 .map(PathBuf::from)
@@ -326,11 +484,23 @@ fn main() {
                 .or_else(|| app.path().download_dir().ok())
                 .unwrap_or_else(|| dir.join("exports"));
             let _ = for_setup.export_dir.set(exports);
+            if let Some(w) = app.get_webview_window("main") {
+                camera(&w);
+            }
             let desk = for_setup.clone();
+            let handle = app.handle().clone();
             std::thread::Builder::new()
                 .name("desk-open".into())
                 .spawn(move || {
                     let opened = Console::open(&dir).map(Arc::new).map_err(|e| e.to_string());
+                    if let Ok(c) = &opened {
+                        if kiosk_option {
+                            c.force_kiosk();
+                        }
+                        if c.kiosk_locked() {
+                            lockdown(&handle, true);
+                        }
+                    }
                     if let Ok(mut c) = desk.console.lock() {
                         *c = Some(opened);
                         desk.ready.notify_all();
@@ -374,6 +544,15 @@ fn main() {
             set_devices,
             print_badge,
             encode_card,
+            kiosk,
+            set_kiosk,
+            leave_kiosk,
+            walk_in_places,
+            walk_in_flow,
+            walk_in,
+            arrival_needs,
+            give_arrival_needs,
+            desk_alert,
             first_screen,
         ])
         .run(tauri::generate_context!())

@@ -20,12 +20,14 @@ mod csv;
 mod devices;
 pub mod embedded;
 mod folder;
+pub mod kiosk;
 mod offline;
 mod online;
 pub mod print_journal;
 mod session;
 mod types;
 pub mod vault;
+mod walk_in;
 mod workers;
 
 use std::path::{Path, PathBuf};
@@ -41,8 +43,10 @@ use frontdesk_sync::{Desk, SyncError};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+pub use kiosk::{Kiosk, KioskSetup};
 pub use types::*;
 use vault::{Credentials, MachineId, Vault};
+pub use walk_in::{KioskWalkIn, WalkInOutcome};
 
 #[derive(Debug, Error)]
 pub enum DeskError {
@@ -110,6 +114,8 @@ struct DeskSettings {
     /// and cache) stays the same from one start to the next.
     #[serde(default)]
     built_in_port: Option<u16>,
+    #[serde(default)]
+    kiosk: kiosk::KioskSettings,
 }
 
 pub struct Console {
@@ -123,6 +129,10 @@ pub struct Console {
     transport: Transport,
     /// What each badge print request became (`prints.db`), whoever is signed in.
     prints: Arc<print_journal::SqliteJournal>,
+    /// Started with `--kiosk`.
+    kiosk_forced: std::sync::atomic::AtomicBool,
+    /// Wrong kiosk PINs in a row.
+    pin_guard: Mutex<kiosk::PinGuard>,
 }
 
 /// A signed-in desk and its background work.
@@ -191,6 +201,8 @@ impl Console {
                 print_journal::SqliteJournal::open(&path)
                     .map_err(|e| DeskError::Local(e.to_string()))?
             }),
+            kiosk_forced: Default::default(),
+            pin_guard: Default::default(),
         };
         if settings.server.is_none() {
             console.start_built_in()?;

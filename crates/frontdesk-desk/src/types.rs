@@ -168,6 +168,10 @@ pub fn typescript() -> String {
         EncodedCard,
         Devices,
         DeskFailure,
+        crate::Kiosk,
+        crate::KioskSetup,
+        crate::KioskWalkIn,
+        crate::WalkInOutcome,
     );
     // What is referred to but not declared here is frontdesk-api's.
     let mut imported: Vec<String> = used

@@ -48,6 +48,18 @@ CREATE TABLE IF NOT EXISTS outbox (
     message   TEXT
 );
 CREATE INDEX IF NOT EXISTS outbox_state ON outbox(state, seq);
+-- Walk-ins made at a kiosk while the portal was out of reach: the whole request, pushed in
+-- order before the outbox (an arrival queued later may be for a walk-in's visit). `id` is the
+-- walk-in's own id, which the portal keeps, so a re-sent walk-in makes no second visit.
+CREATE TABLE IF NOT EXISTS walk_ins (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT NOT NULL UNIQUE,
+    building_id TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    state       TEXT NOT NULL DEFAULT 'pending',
+    code        TEXT,
+    message     TEXT
+);
 ";
 
 /// An invite as the desk shows it.
@@ -384,10 +396,65 @@ impl Cache {
         })
     }
 
+    /// Queue a walk-in for the portal (`body` is the request as the portal takes it).
+    pub fn queue_walk_in(&self, id: &str, building_id: &str, body: &Value) -> Result<()> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "INSERT INTO walk_ins (id, building_id, body) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO NOTHING",
+                params![id, building_id, body.to_string()],
+            )?;
+            bump_revision(&tx)?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    /// The queued walk-ins, oldest first: `(id, building id, request)`.
+    pub fn pending_walk_ins(&self) -> Result<Vec<(String, String, Value)>> {
+        self.with(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT id, building_id, body FROM walk_ins WHERE state = 'pending' ORDER BY seq",
+            )?;
+            let rows = st.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?;
+            let mut out = vec![];
+            for row in rows {
+                let (id, building, body) = row?;
+                out.push((id, building, serde_json::from_str(&body)?));
+            }
+            Ok(out)
+        })
+    }
+
+    /// What became of a queued walk-in: `None` applied, else the portal's refusal, kept for
+    /// the receptionist like a conflict.
+    pub fn walk_in_done(&self, id: &str, refused: Option<(&str, &str)>) -> Result<()> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            match refused {
+                None => tx.execute("UPDATE walk_ins SET state = 'applied' WHERE id = ?1", [id])?,
+                Some((code, message)) => tx.execute(
+                    "UPDATE walk_ins SET state = 'refused', code = ?2, message = ?3 WHERE id = ?1",
+                    params![id, code, message],
+                )?,
+            };
+            bump_revision(&tx)?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
     pub fn pending_count(&self) -> Result<usize> {
         self.with(|c| {
             Ok(c.query_row(
-                "SELECT count(*) FROM outbox WHERE state = 'pending'",
+                "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending') + \
+                 (SELECT count(*) FROM walk_ins WHERE state = 'pending')",
                 [],
                 |r| r.get::<_, i64>(0),
             )? as usize)
@@ -398,8 +465,11 @@ impl Cache {
         self.with(|c| {
             let mut st = c.prepare(
                 "SELECT o.id, o.invite_id, coalesce(json_extract(i.data, '$.visitor.name'), ''), o.action, o.at, \
-                 coalesce(o.code, ''), coalesce(o.message, '') FROM outbox o LEFT JOIN invites i ON i.id = o.invite_id \
-                 WHERE o.state IN ('conflict', 'refused') ORDER BY o.seq",
+                 coalesce(o.code, ''), coalesce(o.message, ''), 0, o.seq FROM outbox o LEFT JOIN invites i ON i.id = o.invite_id \
+                 WHERE o.state IN ('conflict', 'refused') \
+                 UNION ALL SELECT w.id, '', coalesce(json_extract(w.body, '$.submission.visitor.name'), ''), 'walk_in', \
+                 coalesce(json_extract(w.body, '$.arrived_at'), ''), coalesce(w.code, ''), coalesce(w.message, ''), 1, w.seq \
+                 FROM walk_ins w WHERE w.state = 'refused' ORDER BY 8, 9",
             )?;
             let rows = st.query_map([], |r| {
                 Ok(Conflict {
@@ -440,6 +510,20 @@ impl Cache {
             .query_row([code], |r| r.get(0))
             .optional()?)
         })?;
+        let id = match id {
+            Some(id) => Some(id),
+            // A code typed from the invitation, read as the portal reads it.
+            None => match frontdesk_core::normalise_short_code(code) {
+                Some(short) => self.with(|c| {
+                    Ok(c.prepare_cached(
+                        "SELECT id FROM invites WHERE json_extract(data, '$.short_code') = ?1 LIMIT 1",
+                    )?
+                    .query_row([short], |r| r.get(0))
+                    .optional()?)
+                })?,
+                None => None,
+            },
+        };
         match id {
             Some(id) => self.invite(&id),
             None => Ok(None),
@@ -500,7 +584,8 @@ impl Cache {
     pub fn conflict_count(&self) -> Result<usize> {
         self.with(|c| {
             Ok(c.prepare_cached(
-                "SELECT count(*) FROM outbox WHERE state IN ('conflict', 'refused')",
+                "SELECT (SELECT count(*) FROM outbox WHERE state IN ('conflict', 'refused')) + \
+                 (SELECT count(*) FROM walk_ins WHERE state = 'refused')",
             )?
             .query_row([], |r| r.get::<_, i64>(0))? as usize)
         })

@@ -175,10 +175,38 @@ impl Desk {
         )
     }
 
-    /// Push the outbox in order; each mutation's outcome is kept.
+    /// Queue a kiosk's walk-in made while the portal was out of reach (`walk_in` is the
+    /// request as the portal takes it, for the building `building_id`).
+    pub fn queue_walk_in(&self, id: &str, building_id: &str, walk_in: &Value) -> Result<()> {
+        self.cache.queue_walk_in(id, building_id, walk_in)
+    }
+
+    /// Send the queued walk-ins, oldest first; a refusal is kept for the receptionist.
+    fn push_walk_ins(&self, report: &mut SyncReport) -> Result<()> {
+        for (id, building, body) in self.cache.pending_walk_ins()? {
+            let walk_in: frontdesk_api::WalkIn = serde_json::from_value(body)?;
+            report.pushed += 1;
+            match self.portal.walk_in(&building, &walk_in) {
+                Ok(done) => {
+                    report.applied += 1;
+                    self.cache.remember(&serde_json::to_value(&done.invite)?)?;
+                    self.cache.walk_in_done(&id, None)?;
+                }
+                Err(ClientError::Refused { code, message, .. }) => {
+                    report.conflicts += 1;
+                    self.cache.walk_in_done(&id, Some((&code, &message)))?;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(())
+    }
+
+    /// Push the queued walk-ins, then the outbox in order; each outcome is kept.
     #[tracing::instrument(skip_all, err(Display))]
     pub fn push(&self) -> Result<SyncReport> {
         let mut report = SyncReport::default();
+        self.push_walk_ins(&mut report)?;
         loop {
             let mutations = self.cache.pending_batch(MAX_MUTATIONS_PER_PUSH)?;
             if mutations.is_empty() {

@@ -381,14 +381,50 @@ impl App {
     }
 
     pub fn screenshot(&self, name: &str) -> PathBuf {
+        self.screenshot_to(&output_dir(), name)
+    }
+
+    /// A screenshot in `dir` (the kiosk's go to target/test-output/kiosk/).
+    pub fn screenshot_to(&self, dir: &Path, name: &str) -> PathBuf {
         use base64::Engine;
         let v = self.cmd(reqwest::Method::GET, "/screenshot", None);
         let png = base64::engine::general_purpose::STANDARD
             .decode(v.as_str().unwrap_or_default())
             .unwrap_or_default();
-        let path = output_dir().join(format!("{name}.png"));
+        std::fs::create_dir_all(dir).unwrap();
+        let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png).unwrap();
         path
+    }
+
+    /// Press keys together as a person does (each chord: modifiers held, the last key pressed),
+    /// through WebDriver's input actions, so they reach the page as real key events.
+    pub fn press(&self, chord: &[&str]) {
+        let mut actions = vec![];
+        for k in chord {
+            actions.push(json!({"type": "keyDown", "value": k}));
+        }
+        for k in chord.iter().rev() {
+            actions.push(json!({"type": "keyUp", "value": k}));
+        }
+        let v = self.cmd(
+            reqwest::Method::POST,
+            "/actions",
+            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})),
+        );
+        assert!(v.get("error").is_none(), "pressing {chord:?}: {v}");
+        let _ = self.http.delete(format!("{}/actions", self.base)).send();
+    }
+
+    /// The window's size and place, as the window manager sees it.
+    pub fn window_rect(&self) -> Value {
+        self.cmd(reqwest::Method::GET, "/window/rect", None)
+    }
+
+    pub fn window_handles(&self) -> usize {
+        self.cmd(reqwest::Method::GET, "/window/handles", None)
+            .as_array()
+            .map_or(0, Vec::len)
     }
 
     /// The app's process (found by its binary and its data folder).

@@ -105,7 +105,7 @@ function failure(e: unknown): Failure {
   return new Failure("error", String(e));
 }
 
-async function call<T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
+export async function call<T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {

@@ -24,7 +24,7 @@ async function scanned(code: string) {
 /** Listen to the keyboard: once, for the page's life. */
 export function listenToKeyboard() {
   document.addEventListener("keydown", (e) => {
-    if (!state.session) return;
+    if (!state.session || state.kiosk) return;
     const now = performance.now();
     if (e.key === "Enter") {
       const code = state.burst;

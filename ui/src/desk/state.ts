@@ -22,6 +22,8 @@ export const state = {
   shownStatus: "",
   shownDetail: "",
   /** A keyboard-wedge scanner types fast: the keys of the current burst and when the last came. */
+  /** The window is the lobby kiosk: the console's keyboard shortcuts are off. */
+  kiosk: false,
   burst: "",
   lastKey: 0,
 };

@@ -30,6 +30,9 @@ export interface FlowOptions {
   /** The first step's heading, in place of "Your visit to {location}"; called at every redraw,
    * so it may use `t()`. */
   heading?: (view: RegistrationView) => string;
+  /** Start after the visitor's details: a kiosk asking a pre-registered visitor only for what
+   * is still missing (a photo, an agreement changed since). */
+  skipDetails?: boolean;
 }
 
 /** A mounted flow. */
@@ -73,7 +76,7 @@ export function mountCheckinFlow(root: HTMLElement, backend: FlowBackend, option
     if (view.status !== "invited") {
       return ctx.show(problem(ctx, new ApiError(409, "already_registered", "")));
     }
-    const steps: Step[] = ["details"];
+    const steps: Step[] = options.skipDetails ? [] : ["details"];
     if (view.questions.some((q) => q.portal === "building")) steps.push("building");
     if (view.questions.some((q) => q.portal === "location")) steps.push("location");
     if (view.photo_required) steps.push("photo");
@@ -257,7 +260,7 @@ function stepBody(step: Step, s: State, fail: (m: string) => void, clear: () => 
     }
     case "photo": {
       const preview = h("img", { alt: t("flow.photo.title"), class: "photo", hidden: !s.photo, src: s.photo });
-      const take = h("button", { type: "button", class: "secondary", hidden: true }, s.photo ? t("flow.photo.retake") : t("flow.photo.take"));
+      const take = h("button", { type: "button", id: "flow-take-photo", class: "secondary", hidden: true }, s.photo ? t("flow.photo.retake") : t("flow.photo.take"));
       const cam = new Camera(t("flow.photo.camera"));
       camera = cam;
       const box = h("div", { class: "camera" });

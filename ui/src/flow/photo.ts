@@ -4,7 +4,9 @@ import { t } from "../i18n";
 import { h } from "./dom";
 
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
-const MAX_WIDTH = 640;
+const MAX_WIDTH = 480;
+/** Width over height of the badge templates' photo box (22 × 27.5 mm, 24 × 30 mm). */
+export const PHOTO_ASPECT = 4 / 5;
 
 /** Check a chosen file and read it as a data URL, or say what is wrong with it. */
 export function readPhotoFile(file: File): Promise<string> {
@@ -44,12 +46,15 @@ export class Camera {
     }
   }
 
-  /** A JPEG of the current frame, at most 640 pixels wide. */
+  /** A JPEG of the current frame, cropped from the middle to the badge's photo box (4:5 on
+   * every template, as the preview shows it) and at most 480 pixels wide. */
   capture(): string {
     const v = this.video;
-    const scale = Math.min(1, MAX_WIDTH / (v.videoWidth || MAX_WIDTH));
-    const canvas = h("canvas", { width: Math.round((v.videoWidth || 640) * scale), height: Math.round((v.videoHeight || 480) * scale) });
-    canvas.getContext("2d")?.drawImage(v, 0, 0, canvas.width, canvas.height);
+    const [vw, vh] = [v.videoWidth || 640, v.videoHeight || 480];
+    const [sw, sh] = vw / vh > PHOTO_ASPECT ? [vh * PHOTO_ASPECT, vh] : [vw, vw / PHOTO_ASPECT];
+    const width = Math.round(Math.min(MAX_WIDTH, sw));
+    const canvas = h("canvas", { width, height: Math.round(width / PHOTO_ASPECT) });
+    canvas.getContext("2d")?.drawImage(v, (vw - sw) / 2, (vh - sh) / 2, sw, sh, 0, 0, canvas.width, canvas.height);
     return canvas.toDataURL("image/jpeg", 0.85);
   }
 

@@ -1,7 +1,7 @@
 // Generated from the Rust types by `cargo test -p frontdesk-desk --test typescript`
 // (FRONTDESK_WRITE_TYPES=1 rewrites it). Do not edit by hand.
 
-import type { InviteStatus, InviteView, Origin, PortalKind, Role, SyncReason } from "./api-types";
+import type { InviteStatus, InviteView, Origin, PortalKind, Role, Submission, SyncReason } from "./api-types";
 
 export type CachedInvite = { id: string, status: InviteStatus, name: string, company: string | null, host: string, 
 /**
@@ -101,4 +101,44 @@ printer: string | null,
 encoder: string | null, };
 
 export type DeskFailure = { code: string, message: string, };
+
+export type Kiosk = { 
+/**
+ * The window shows the kiosk, locked down.
+ */
+locked: boolean, 
+/**
+ * Kiosk mode is the desk's setting (it starts locked next time too).
+ */
+enabled: boolean, 
+/**
+ * Started with `--kiosk`: locked for this run whatever the setting, once a PIN exists.
+ */
+forced: boolean, has_pin: boolean, idle_seconds: number, card_facility: number | null, };
+
+export type KioskSetup = { enabled: boolean, 
+/**
+ * A new PIN (4 to 8 digits); None keeps the current one.
+ */
+pin: string | null, idle_seconds: number, card_facility: number | null, };
+
+export type KioskWalkIn = { location_id: string, host_id: string | null, host_name: string, visitor_type_id: string | null, submission: Submission, };
+
+export type WalkInOutcome = { 
+/**
+ * The building's invite; None while the walk-in waits for the connection.
+ */
+invite_id: string | null, 
+/**
+ * Waiting in the desk's queue: the host is told when it reaches the portal.
+ */
+queued: boolean, 
+/**
+ * The tenant got its linked copy (Reverse Building Sync).
+ */
+synced: boolean, 
+/**
+ * Why not, when it did not.
+ */
+sync_blockers: Array<string>, };
 

@@ -176,6 +176,10 @@ pub fn walk_in(
         now: at,
     };
     let location = location_in(tx, &building, &w.location_id)?;
+    let host_id = match w.host_id {
+        Some(id) => Some(id),
+        None => host_by_name(tx, building_id, &location.id, &w.host_name)?,
+    };
     let (valid_from, valid_to) = walk_in_validity(at, &building.timezone);
     let made = create_pair(
         tx,
@@ -184,7 +188,7 @@ pub fn walk_in(
         NewInvite {
             location_id: Some(location.id.clone()),
             host_name: w.host_name,
-            host_id: w.host_id,
+            host_id,
             visitor: VisitorInput {
                 name: w.submission.visitor.name.clone(),
                 email: w.submission.visitor.email.clone(),
@@ -222,5 +226,31 @@ pub fn walk_in(
         invite,
         sync_blockers: blockers,
         replayed: false,
+    })
+}
+
+/// The host a walk-in typed by name (a kiosk offline cannot search the directory): the one
+/// person working at that location whom the lobby may find and whose whole name it is, folded as search folds
+/// it ("zoe okubo" is Zoë Ōkubo). Two namesakes, or none: the name stays text and reception
+/// finds the host, as for a visit with no directory.
+fn host_by_name(
+    tx: &dyn Tx,
+    building_id: &Id<id::Building>,
+    location_id: &Id<id::Location>,
+    typed: &str,
+) -> Result<Option<Id<frontdesk_core::Host>>> {
+    let want = frontdesk_core::host::fold(typed.trim());
+    if want.chars().count() < 2 {
+        return Ok(None);
+    }
+    let found: Vec<_> = tx
+        .lobby_hosts(building_id, &want, 10)?
+        .into_iter()
+        .filter(|h| frontdesk_core::host::fold(&h.host.name) == want)
+        .filter(|h| h.host.location_ids.contains(location_id))
+        .collect();
+    Ok(match found.as_slice() {
+        [one] => Some(one.host.id.clone()),
+        _ => None,
     })
 }

@@ -5,6 +5,8 @@ import type { StartInfo } from "../../generated/desk-types";
 import { backend } from "../state";
 import { fail, show } from "../view";
 import { openConsole, stopPolling } from "./console";
+import { kioskBackend } from "../../kiosk/backend";
+import { openKiosk } from "../../kiosk/kiosk";
 
 export async function start() {
   show(h("p", { class: "starting" }, "Starting the desk…"));
@@ -15,7 +17,10 @@ export async function start() {
     show(h("p", { class: "error", role: "alert" }, `The desk could not start: ${(e as Error).message}`));
     return;
   }
-  if (info.session) openConsole(info.session);
+  // A locked kiosk shows the kiosk, signed in or not: only the PIN gets to the console.
+  const k = backend.desktop ? await kioskBackend.kiosk().catch(() => null) : null;
+  if (k?.locked) openKiosk(info.session, k);
+  else if (info.session) openConsole(info.session);
   else signInScreen(info);
   backend.firstScreen();
 }
