@@ -45,6 +45,7 @@ const COMMANDS: &[&str] = &[
     "arrival_needs",
     "give_arrival_needs",
     "desk_alert",
+    "clear_desk_alert",
     "first_screen",
 ];
 

@@ -24,7 +24,7 @@ use frontdesk_core::{LocationSettings, Origin};
 use frontdesk_desk::Console;
 use frontdesk_desk::{
     CreatedInvite, DeskError, DeskState, Devices, EncodedCard, ExportedCsv, InviteRow, Kiosk,
-    KioskSetup, KioskWalkIn, Session, StartInfo, WalkInOutcome,
+    KioskProblem, KioskSetup, KioskWalkIn, Session, StartInfo, WalkInOutcome,
 };
 use frontdesk_store::actions::{CardRequest, DirectoryEntry, NewInvite, VisitorPatch};
 use frontdesk_sync::{CachedInvite, Conflict};
@@ -325,8 +325,18 @@ async fn give_arrival_needs(
 }
 
 #[tauri::command]
-async fn desk_alert(desk: Shared<'_>, id: String, message: String) -> Answer<()> {
-    on(&desk, move |c| c.desk_alert(&id, &message)).await
+async fn desk_alert(
+    desk: Shared<'_>,
+    id: String,
+    problem: KioskProblem,
+    detail: String,
+) -> Answer<()> {
+    on(&desk, move |c| c.desk_alert(&id, problem, &detail)).await
+}
+
+#[tauri::command]
+async fn clear_desk_alert(desk: Shared<'_>, id: String) -> Answer<InviteView> {
+    on(&desk, move |c| c.clear_desk_alert(&id)).await
 }
 
 /// Lock the window down for the kiosk, or give it back to the receptionist: full screen and on
@@ -553,6 +563,7 @@ fn main() {
             arrival_needs,
             give_arrival_needs,
             desk_alert,
+            clear_desk_alert,
             first_screen,
         ])
         .run(tauri::generate_context!())

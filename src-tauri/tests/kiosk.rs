@@ -375,7 +375,7 @@ fn mail_to(l: &Lobby, to: &str) -> Vec<String> {
 
 /// A walk-in from the welcome screen, through the combined flow (building question, photo,
 /// Acme's agreement), to the badge and card.
-fn walk_in(app: &App, l: &Lobby, name: &str, online: bool) {
+fn walk_in(app: &App, l: &Lobby, name: &str, online: bool, photograph: bool) {
     wait_screen(app, "welcome");
     app.click("#kiosk-walk-in");
     wait_screen(app, "company");
@@ -398,12 +398,12 @@ fn walk_in(app: &App, l: &Lobby, name: &str, online: bool) {
     app.type_into("#kiosk-flow input[name=name]", name);
     app.type_into("#kiosk-flow input[name=email]", "visitor@example.org");
     app.click("#kiosk-flow button[type=submit]");
-    the_rest_of_the_flow(app, name);
+    the_rest_of_the_flow(app, name, photograph);
 }
 
 /// The combined flow after the visitor's details: "no tools", a photo from the camera, Acme's
 /// agreement signed with `name`, and the review.
-fn the_rest_of_the_flow(app: &App, name: &str) {
+fn the_rest_of_the_flow(app: &App, name: &str, photograph: bool) {
     app.find("#kiosk-flow input[type=radio]");
     app.click("#kiosk-flow label.check:last-of-type");
     app.click("#kiosk-flow button[type=submit]");
@@ -412,10 +412,16 @@ fn the_rest_of_the_flow(app: &App, name: &str) {
     app.find("#kiosk-flow img.photo:not([hidden])");
     app.click("#kiosk-flow button[type=submit]");
     app.find("#kiosk-flow input[name^=nda-]");
+    if photograph {
+        every_language(app, "15-flow-agreements");
+    }
     app.click("#kiosk-flow label.check");
     app.type_into("#kiosk-flow input[name=signature]", name);
     app.click("#kiosk-flow button[type=submit]");
     app.find("#kiosk-flow dl");
+    if photograph {
+        every_language(app, "16-flow-review");
+    }
     app.click("#kiosk-flow button[type=submit]");
 }
 
@@ -473,10 +479,9 @@ fn walk_ins_arrivals_and_check_outs_at_the_kiosk() {
     turn_kiosk_on(&app, 120, Some(42));
 
     // A walk-in: badge printed, card encoded and assigned, host told by email.
-    walk_in(&app, &l, "محمد الأحمد", true);
+    walk_in(&app, &l, "محمد الأحمد", true, true);
     wait_screen(&app, "done");
-    app.screenshot_to(&shots(), "11-walk-in-done");
-    axe(&app, "the walk-in's last screen");
+    every_language(&app, "11-walk-in-done");
     assert_eq!(
         app.js(
             "return document.querySelector('#kiosk-done-host').dataset.told",
@@ -540,8 +545,8 @@ fn walk_ins_arrivals_and_check_outs_at_the_kiosk() {
         !app.exists("#kiosk-flow input[name=name]"),
         "her details are not asked again"
     );
-    app.screenshot_to(&shots(), "12-pre-registered-needs");
-    the_rest_of_the_flow(&app, "Joan Clarke");
+    every_language(&app, "12-pre-registered-needs");
+    the_rest_of_the_flow(&app, "Joan Clarke", false);
     wait_screen(&app, "done");
     assert_eq!(
         w.invite(&w.acme_admin, &joan_tenant)["status"],
@@ -560,8 +565,7 @@ fn walk_ins_arrivals_and_check_outs_at_the_kiosk() {
     wait_screen(&app, "leaving");
     scan(&app, &ada);
     wait_screen(&app, "goodbye");
-    app.screenshot_to(&shots(), "13-goodbye-en");
-    axe(&app, "the goodbye screen");
+    every_language(&app, "13-goodbye");
     common::eventually(20, "the check-out on the portal", || {
         w.invite(&w.admin, &ada)["status"] == "checked_out"
     });
@@ -574,7 +578,7 @@ fn walk_ins_arrivals_and_check_outs_at_the_kiosk() {
         a.invoke("desk_state", json!({}))["ok"]["online"] == false
     });
     let before = mail_to(&l, "bruce.lee@acme.test").len();
-    walk_in(&app, &l, "Zoë Ångström-Nakamura", false);
+    walk_in(&app, &l, "Zoë Ångström-Nakamura", false, false);
     wait_screen(&app, "done");
     assert_eq!(
         app.js(
@@ -583,7 +587,7 @@ fn walk_ins_arrivals_and_check_outs_at_the_kiosk() {
         ),
         "false"
     );
-    app.screenshot_to(&shots(), "14-walk-in-offline");
+    every_language(&app, "14-walk-in-offline");
     assert!(
         app.text("#kiosk-problem").contains("connection"),
         "{}",
@@ -597,6 +601,79 @@ fn walk_ins_arrivals_and_check_outs_at_the_kiosk() {
     common::eventually(20, "the host told once the connection is back", || {
         mail_to(&l, "bruce.lee@acme.test").len() == before + 1
     });
+    app.quit();
+    drop(card);
+}
+
+#[test]
+fn a_jammed_printer_falls_over_and_a_card_pulled_early_is_not_assigned() {
+    let _pcsc = pcsc_sim::lock();
+    let _pcscd = Pcscd::start();
+    // The visitor takes the card off the reader while it is being written.
+    let card = VirtualCard::insert([0x04, 0x77, 0x21, 0x09], Behaviour::PulledAfter(3));
+    let l = lobby();
+    let w = &l.w;
+    let jammed = printer::Simulator::start("Lobby Printer");
+    jammed.set_mode("jam");
+    let fallback = printer::Simulator::start("Back Office Printer");
+
+    let desktop = Desktop::start_with(&[("FRONTDESK_DESK_MOCK_CAMERA", "1")]);
+    let app = desktop.open();
+    connect(&app, &l);
+    app.click("#show-devices");
+    app.type_into("#printer-uri", &format!("{}, {}", jammed.uri, fallback.uri));
+    app.click("#save-devices");
+    app.wait_until("the printer ready", 20, |a| {
+        a.text("#printer-state").starts_with("Printer ready")
+    });
+    turn_kiosk_on(&app, 120, Some(42));
+
+    walk_in(&app, &l, "Grace O'Malley-Ní Mháille", true, false);
+    wait_screen(&app, "done");
+    // The badge: the first printer took the job and jammed; the fallback printed it.
+    assert!(app.exists("#kiosk-done-badge"), "{}", app.page_text());
+    assert_eq!(jammed.received().len(), 1, "the jammed printer got the job");
+    assert_eq!(fallback.received().len(), 1, "the fallback printed it");
+    // The card: pulled early, so no card is assigned, and the visitor is sent to reception.
+    assert!(!app.exists("#kiosk-done-card"), "{}", app.page_text());
+    let problem = app.text("#kiosk-problem");
+    assert!(problem.contains("access card"), "{problem}");
+    every_language(&app, "17-card-problem");
+    let id = visit_of(&app, "Grace");
+    let v = w.invite(&w.admin, &id);
+    let t = w.invite(&w.admin, v["linked_invite_id"].as_str().unwrap());
+    assert_eq!(
+        (&v["card"], &t["card"]),
+        (&Value::Null, &Value::Null),
+        "no card on either side"
+    );
+    // Reception sees the same problem on the visit, on its console.
+    common::eventually(10, "the desk alert on both sides", || {
+        let (v, t) = (
+            w.invite(&w.admin, &id),
+            w.invite(&w.acme_admin, t["id"].as_str().unwrap()),
+        );
+        v["attention"].as_str().is_some_and(|a| a.contains("card"))
+            && v["attention"] == t["attention"]
+    });
+    app.click("#kiosk-staff");
+    app.type_into("#kiosk-pin", PIN);
+    app.click("#kiosk-pin-ok");
+    app.find("#invites");
+    app.type_into("#search", "Grace");
+    app.click("#invites .row");
+    app.find("#detail-attention");
+    assert!(
+        app.text("#detail-attention").contains("card"),
+        "{}",
+        app.text("#detail-attention")
+    );
+    app.screenshot("16-console-shows-the-kiosks-problem");
+    app.click("#clear-attention");
+    app.wait_until("the problem dealt with", 10, |a| {
+        !a.exists("#detail-attention")
+    });
+    assert_eq!(w.invite(&w.admin, &id)["attention"], Value::Null);
     app.quit();
     drop(card);
 }

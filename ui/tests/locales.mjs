@@ -3,7 +3,7 @@
 // - a language file (src/locales/*.json) has other keys than en.json, or a string with other
 //   {placeholders} than English's, or an empty one, or (Arabic) one with no Arabic letter;
 // - a `t("key")` in the visitor's page names a key en.json lacks;
-// - the visitor's page (src/flow/*.ts, src/register.ts, src/register.html) holds a string a
+// - the visitor's page and the kiosk (src/flow/*.ts, src/kiosk/*.ts, src/register.ts, src/register.html) holds a string a
 //   person would read that is not a key for t(): any literal with a capitalised word or two words
 //   in a row, outside comments. Props, tags, classes and codes are lower-case single tokens, so
 //   they pass; a sentence cannot.
@@ -105,7 +105,7 @@ function literals(code) {
 }
 
 const readable = (s) => /\b[A-Z][a-z]+/.test(s) || /[A-Za-z]{2,}[,.:;!?]?\s+[A-Za-z]{2,}/.test(s);
-const files = [...readdirSync(join(src, "flow")).filter((f) => f.endsWith(".ts")).map((f) => join("flow", f)), "register.ts"];
+const files = [...["flow", "kiosk"].flatMap((dir) => readdirSync(join(src, dir)).filter((f) => f.endsWith(".ts")).map((f) => join(dir, f))), "register.ts"];
 for (const file of files) {
   const code = readFileSync(join(src, file), "utf8");
   for (const lit of literals(code)) {

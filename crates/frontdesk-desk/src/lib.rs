@@ -46,7 +46,7 @@ use thiserror::Error;
 pub use kiosk::{Kiosk, KioskSetup};
 pub use types::*;
 use vault::{Credentials, MachineId, Vault};
-pub use walk_in::{KioskWalkIn, WalkInOutcome};
+pub use walk_in::{KioskProblem, KioskWalkIn, WalkInOutcome};
 
 #[derive(Debug, Error)]
 pub enum DeskError {

@@ -172,6 +172,7 @@ pub fn typescript() -> String {
         crate::KioskSetup,
         crate::KioskWalkIn,
         crate::WalkInOutcome,
+        crate::KioskProblem,
     );
     // What is referred to but not declared here is frontdesk-api's.
     let mut imported: Vec<String> = used

@@ -31,6 +31,20 @@ pub struct KioskWalkIn {
     pub submission: Submission,
 }
 
+/// What the kiosk could not do for a visitor, for reception.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum KioskProblem {
+    /// No printer is set up at the kiosk.
+    NoPrinter,
+    /// The badge did not print (on any printer).
+    Badge,
+    /// The card encoder did not write the card.
+    Card,
+    /// The card was written but its assignment hit "Card sync blocked".
+    CardSync,
+}
+
 /// What became of a walk-in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct WalkInOutcome {
@@ -174,15 +188,41 @@ impl Console {
             .call(|p| p.give_arrival_needs(invite_id, given))
     }
 
-    /// A problem the kiosk could not solve for the visitor, for reception to see on the visit.
-    pub fn desk_alert(&self, invite_id: &str, message: &str) -> Result<()> {
+    /// A problem the kiosk could not solve for the visitor, for reception to see on the visit,
+    /// in the desk's words (the visitor read theirs on the kiosk).
+    pub fn desk_alert(&self, invite_id: &str, problem: KioskProblem, detail: &str) -> Result<()> {
         let l = self.live()?;
+        let name = l
+            .desk
+            .invite(invite_id)?
+            .map(|c| c.name)
+            .unwrap_or_else(|| "A visitor".into());
+        let what = match problem {
+            KioskProblem::NoPrinter => format!("no badge printed for {name}"),
+            KioskProblem::Badge => format!("{name}'s badge did not print"),
+            KioskProblem::Card => format!("{name}'s card was not written"),
+            KioskProblem::CardSync => format!("{name}'s card was not assigned"),
+        };
         let alert = DeskAlert {
-            message: message.chars().take(300).collect(),
+            message: format!("Kiosk: {what}: {detail}")
+                .chars()
+                .take(300)
+                .collect(),
         };
         let view = l.call(|p| p.raise_desk_alert(invite_id, &alert))?;
         let _ = l.desk.remember(&view);
         l.status.nudge();
         Ok(())
+    }
+}
+
+impl Console {
+    /// Reception dealt with the kiosk's problem on this visit.
+    pub fn clear_desk_alert(&self, invite_id: &str) -> Result<frontdesk_api::InviteView> {
+        let l = self.live()?;
+        let view = l.call(|p| p.clear_desk_alert(invite_id))?;
+        let _ = l.desk.remember(&view);
+        l.status.nudge();
+        Ok(view)
     }
 }

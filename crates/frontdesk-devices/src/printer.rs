@@ -669,7 +669,17 @@ impl PrintQueue {
                     continue;
                 }
             };
-            let job_id = printer.submit(doc, &status, job_name)?;
+            // A printer that fails while taking the job, or ends it without printing (a jam,
+            // a job aborted by the printer), hands over to the next as well: the visitor
+            // needs a badge, and nothing came out of this one. The journal then names the
+            // printer that printed it.
+            let job_id = match printer.submit(doc, &status, job_name) {
+                Ok(id) => id,
+                Err(e) => {
+                    first_problem.get_or_insert(e);
+                    continue;
+                }
+            };
             let accepted_after = started.elapsed();
             let mut entry = JournalEntry {
                 request_id: request_id.to_string(),
@@ -684,21 +694,21 @@ impl PrintQueue {
                 _ => PrintState::Failed,
             };
             self.journal.record(&entry)?;
-            return match entry.state {
-                PrintState::Completed => Ok(Printed {
+            if entry.state == PrintState::Completed {
+                return Ok(Printed {
                     printer: entry.printer,
                     job_id,
                     fell_back: i > 0,
                     already: false,
                     accepted_after,
                     completed_after: started.elapsed(),
-                }),
-                _ => Err(PrintError::JobFailed {
-                    uri: entry.printer,
-                    job_id,
-                    reasons: end.reasons.join(", "),
-                }),
-            };
+                });
+            }
+            first_problem.get_or_insert(PrintError::JobFailed {
+                uri: entry.printer,
+                job_id,
+                reasons: end.reasons.join(", "),
+            });
         }
         Err(first_problem.unwrap_or(PrintError::NoPrinter))
     }

@@ -136,6 +136,20 @@ fn problems_are_reported_in_words_and_nothing_counts_as_printed() {
         e.to_string().contains("Press Print again") || e.to_string().contains("press Print again"),
         "{e}"
     );
+    // A jam with a fallback printer: the badge prints there, once.
+    let fallback = Simulator::start("Fallback Badge Printer");
+    let both = PrintQueue::new(vec![printer(&sim.uri), printer(&fallback.uri)]);
+    let done = both
+        .print(
+            "req-fallback",
+            &PdfDocument::new(badge("Ada")),
+            "badge",
+            WAIT,
+        )
+        .unwrap();
+    assert!(done.fell_back && done.printer == fallback.uri, "{done:?}");
+    assert_eq!(fallback.received().len(), 1);
+    drop(fallback);
     sim.set_mode("ok");
     let done = q
         .print("req-jam", &PdfDocument::new(badge("Ada")), "badge", WAIT)

@@ -67,6 +67,8 @@ export interface Backend {
   changeValidity(id: string, validFrom: string, validTo: string): Promise<InviteView>;
   updateVisitor(id: string, patch: VisitorPatch): Promise<InviteView>;
   assignCard(id: string, card: CardRequest): Promise<InviteView>;
+  /** The lobby kiosk's problem on this visit is dealt with. */
+  clearAttention(id: string): Promise<InviteView>;
   activity(id: string): Promise<ActivityEvent[]>;
   summary(origin: Origin | null): Promise<Summary>;
   directory(): Promise<DirectoryEntry[]>;
@@ -139,6 +141,7 @@ export class TauriBackend implements Backend {
   }
   updateVisitor(id: string, patch: VisitorPatch) { return call<InviteView>("update_visitor", { id, patch }); }
   assignCard(id: string, card: CardRequest) { return call<InviteView>("assign_card", { id, card }); }
+  clearAttention(id: string) { return call<InviteView>("clear_desk_alert", { id }); }
   activity(id: string) { return call<ActivityEvent[]>("activity", { id }); }
   summary(origin: Origin | null) { return call<Summary>("summary", { origin }); }
   directory() { return call<DirectoryEntry[]>("directory"); }
@@ -285,6 +288,7 @@ export class HttpBackend implements Backend {
   }
   updateVisitor(id: string, patch: VisitorPatch) { return this.req<InviteView>("PATCH", `/invites/${id}/visitor`, patch); }
   assignCard(id: string, card: CardRequest) { return this.req<InviteView>("PUT", `/invites/${id}/card`, card); }
+  clearAttention(id: string) { return this.req<InviteView>("DELETE", `/invites/${id}/desk-alert`); }
   activity(id: string) { return this.req<ActivityEvent[]>("GET", `/invites/${id}/activity`); }
   summary(origin: Origin | null) {
     return this.req<Summary>("GET", `${this.portalPath()}/visitor-summary?${this.day()}${origin ? `&origin=${origin}` : ""}`);

@@ -142,3 +142,5 @@ synced: boolean,
  */
 sync_blockers: Array<string>, };
 
+export type KioskProblem = "no_printer" | "badge" | "card" | "card_sync";
+

@@ -6,7 +6,7 @@ import { h } from "../flow/dom";
 import { t } from "../i18n";
 import { Failure } from "../desk/backend";
 import { backend } from "../desk/state";
-import type { CachedInvite } from "../generated/desk-types";
+import type { CachedInvite, KioskProblem } from "../generated/desk-types";
 import { kioskBackend } from "./backend";
 import { bigButton, flowScreen, forget, kiosk, onLanguage, screen, welcome } from "./kiosk";
 
@@ -166,9 +166,10 @@ export async function finish(a: Arrived) {
   const problems: string[] = [];
   let badge = false;
   let card = false;
-  const report = (visitorText: string, deskText: string) => {
+  // The visitor reads their language; reception reads the desk's sentence on the visit.
+  const report = (visitorText: string, problem: KioskProblem, detail: string) => {
     problems.push(visitorText);
-    if (a.id) void kioskBackend.deskAlert(a.id, deskText).catch(() => undefined);
+    if (a.id) void kioskBackend.deskAlert(a.id, problem, detail).catch(() => undefined);
   };
   // The badge.
   mark("badge", "doing");
@@ -185,9 +186,9 @@ export async function finish(a: Arrived) {
     } catch (e) {
       mark("badge", "problem");
       const f = e as Failure;
-      if (f.code === "no_printer") report(t("kiosk.problem.no_printer"), `Kiosk: no badge printed for ${a.name}: ${f.message}`);
+      if (f.code === "no_printer") report(t("kiosk.problem.no_printer"), "no_printer", f.message);
       else if (f.code === "offline") problems.push(t("kiosk.problem.badge_offline"));
-      else report(t("kiosk.problem.badge", { why: f.message }), `Kiosk: ${a.name}'s badge did not print: ${f.message}`);
+      else report(t("kiosk.problem.badge", { why: f.message }), "badge", f.message);
     }
   }
   if (a.visit !== kiosk.visit) return;
@@ -204,8 +205,8 @@ export async function finish(a: Arrived) {
     } catch (e) {
       mark("card", "problem");
       const f = e as Failure;
-      if (f.code === "card_sync_blocked") report(t("kiosk.problem.card_sync"), `Kiosk: ${a.name}'s card was not assigned: ${f.message}`);
-      else report(t("kiosk.problem.card", { why: f.message }), `Kiosk: ${a.name}'s card was not written: ${f.message}`);
+      if (f.code === "card_sync_blocked") report(t("kiosk.problem.card_sync"), "card_sync", f.message);
+      else report(t("kiosk.problem.card", { why: f.message }), "card", f.message);
     }
     hint.hidden = true;
   }

@@ -2,7 +2,7 @@
 // backend: finding a visit by its code, arrival, check-out, the badge and the card.
 
 import { call } from "../desk/backend";
-import type { Kiosk, KioskSetup, KioskWalkIn, WalkInOutcome } from "../generated/desk-types";
+import type { Kiosk, KioskProblem, KioskSetup, KioskWalkIn, WalkInOutcome } from "../generated/desk-types";
 import type { ArrivalNeeds, FlowAnswers, WalkInFlow, WalkInPlaces } from "../generated/api-types";
 
 export const kioskBackend = {
@@ -14,5 +14,5 @@ export const kioskBackend = {
   walkIn: (walkIn: KioskWalkIn) => call<WalkInOutcome>("walk_in", { walkIn }),
   arrivalNeeds: (id: string) => call<ArrivalNeeds>("arrival_needs", { id }),
   giveArrivalNeeds: (id: string, given: FlowAnswers) => call<ArrivalNeeds>("give_arrival_needs", { id, given }),
-  deskAlert: (id: string, message: string) => call<void>("desk_alert", { id, message }),
+  deskAlert: (id: string, problem: KioskProblem, detail: string) => call<void>("desk_alert", { id, problem, detail }),
 };

@@ -250,7 +250,7 @@ function lockdown() {
   document.addEventListener("selectstart", (e) => {
     const t = e.target;
     const el = t instanceof Element ? t : (t as Node | null)?.parentElement;
-    if (!el?.closest("input, textarea")) e.preventDefault();
+    if (!el?.closest("input,textarea")) e.preventDefault();
   });
   // A page cannot open windows of its own at a kiosk.
   window.open = () => null;
@@ -264,7 +264,7 @@ function lockdown() {
 /** A barcode scanner types its code fast and ends with Enter, wherever the focus is. */
 function scanner(e: KeyboardEvent) {
   const now = performance.now();
-  if (e.key === "Enter") {
+  if (e.key.toLowerCase() === "enter") {
     const code = kiosk.burst;
     const fast = now - kiosk.lastKey < 80;
     kiosk.burst = "";
@@ -299,7 +299,7 @@ export function openKiosk(session: Session | null, config: Kiosk) {
   kiosk.session = session;
   kiosk.config = config;
   document.body.classList.add("kiosk");
-  document.title = session?.place_name ?? "Frontdesk";
+  document.title = session?.place_name ?? "";
   lockdown();
   kiosk.defaultLanguage = setDefaultLanguage();
   // The tests and the README's figure read the software's time per screen.

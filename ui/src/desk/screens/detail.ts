@@ -50,6 +50,14 @@ export function drawDetail(r: CachedInvite) {
   };
   detail.replaceChildren(
     h("h2", { id: "detail-name" }, v.visitor.name),
+    // A problem the lobby kiosk could not solve for the visitor (no badge, no card).
+    v.attention ?
+      h(
+        "div",
+        { id: "detail-attention", class: "attention", role: "alert" },
+        h("p", {}, v.attention),
+        h("button", { id: "clear-attention", class: "link", onclick: () => act(() => backend.clearAttention(id), "Marked as dealt with.") }, "Dealt with"),
+      ) : "",
     h(
       "dl",
       { class: "facts" },
