@@ -23,8 +23,8 @@ use frontdesk_api::{
 use frontdesk_core::{LocationSettings, Origin};
 use frontdesk_desk::Console;
 use frontdesk_desk::{
-    CreatedInvite, DeskError, DeskState, Devices, EncodedCard, ExportedCsv, InviteRow, Kiosk,
-    KioskProblem, KioskSetup, KioskWalkIn, Session, StartInfo, WalkInOutcome,
+    BadgePrinted, CreatedInvite, DeskError, DeskState, Devices, EncodedCard, ExportedCsv,
+    InviteRow, Kiosk, KioskProblem, KioskSetup, KioskWalkIn, Session, StartInfo, WalkInOutcome,
 };
 use frontdesk_store::actions::{CardRequest, DirectoryEntry, NewInvite, VisitorPatch};
 use frontdesk_sync::{CachedInvite, Conflict};
@@ -265,8 +265,8 @@ async fn encode_card(desk: Shared<'_>, facility: u16, number: u32) -> Answer<Enc
 }
 
 #[tauri::command]
-async fn print_badge(desk: Shared<'_>, id: String, request: String) -> Answer<String> {
-    on(&desk, move |c| c.print_badge(&id, &request)).await
+async fn print_badge(desk: Shared<'_>, id: String, request: String) -> Answer<BadgePrinted> {
+    on(&desk, move |c| c.print_badge_timed(&id, &request)).await
 }
 
 #[tauri::command]

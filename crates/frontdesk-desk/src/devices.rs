@@ -10,7 +10,7 @@ use frontdesk_devices::journal::PrintJournal;
 use frontdesk_devices::printer::{self, PrintDocument, PrintQueue, PrinterStatus, RasterPage};
 
 use crate::workers::Status;
-use crate::{Console, DeskError, DeviceState, Devices, EncodedCard, Result};
+use crate::{BadgePrinted, Console, DeskError, DeviceState, Devices, EncodedCard, Result};
 
 impl Console {
     pub fn devices(&self) -> Devices {
@@ -92,6 +92,13 @@ impl Console {
     /// loaded, the template of that size is asked for, so a contractor's card-sized default does
     /// not stop a label printer.
     pub fn print_badge(&self, id: &str, request: &str) -> Result<String> {
+        self.print_badge_timed(id, request).map(|b| b.message)
+    }
+
+    /// [`Self::print_badge`], with how long the printer took to accept the job (the kiosk's
+    /// figure ends there: what follows is the printer's own time).
+    pub fn print_badge_timed(&self, id: &str, request: &str) -> Result<BadgePrinted> {
+        let started = std::time::Instant::now();
         let l = self.live()?;
         let uris = self
             .current_settings()
@@ -132,11 +139,18 @@ impl Console {
                 code: "print_failed".into(),
                 message: e.to_string(),
             })?;
+        let accepted_ms = (started.elapsed().saturating_sub(printed.completed_after)
+            + printed.accepted_after)
+            .as_secs_f64()
+            * 1000.0;
         if printed.already {
-            return Ok(format!(
-                "This badge was already printed (job {} on {}).",
-                printed.job_id, printed.printer
-            ));
+            return Ok(BadgePrinted {
+                message: format!(
+                    "This badge was already printed (job {} on {}).",
+                    printed.job_id, printed.printer
+                ),
+                accepted_ms,
+            });
         }
         l.call(|p| {
             p.badge_printed(
@@ -148,10 +162,13 @@ impl Console {
             )
         })?;
         l.status.nudge();
-        Ok(if printed.fell_back {
-            format!("Printed on the fallback printer {}.", printed.printer)
-        } else {
-            "Badge printed.".into()
+        Ok(BadgePrinted {
+            message: if printed.fell_back {
+                format!("Printed on the fallback printer {}.", printed.printer)
+            } else {
+                "Badge printed.".into()
+            },
+            accepted_ms,
         })
     }
 }

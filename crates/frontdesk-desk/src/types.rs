@@ -124,6 +124,14 @@ pub struct EncodedCard {
     pub uid: String,
 }
 
+/// A badge printed: the words for the receptionist, and the desk's own time from the press of
+/// Print to the printer accepting the job (rendering, fetching, sending; not the printing).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct BadgePrinted {
+    pub message: String,
+    pub accepted_ms: f64,
+}
+
 /// The printer and card encoder this desk uses.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Devices {
@@ -166,6 +174,7 @@ pub fn typescript() -> String {
         CreatedInvite,
         ExportedCsv,
         EncodedCard,
+        BadgePrinted,
         Devices,
         DeskFailure,
         crate::Kiosk,

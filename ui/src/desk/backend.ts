@@ -30,6 +30,7 @@ import type {
   VisitorPatch,
 } from "../generated/api-types";
 import type {
+  BadgePrinted,
   CachedInvite,
   Conflict,
   CreatedInvite,
@@ -85,7 +86,7 @@ export interface Backend {
   exportCsv(origin: Origin | null): Promise<ExportedCsv>;
   devices(): Promise<Devices>;
   setDevices(devices: Devices): Promise<Devices>;
-  printBadge(id: string): Promise<string>;
+  printBadge(id: string): Promise<BadgePrinted>;
   /** Write an access card on the desk's encoder (not yet assigned). */
   encodeCard(facility: number, number: number): Promise<EncodedCard>;
   firstScreen(): void;
@@ -158,7 +159,7 @@ export class TauriBackend implements Backend {
   devices() { return call<Devices>("devices"); }
   setDevices(devices: Devices) { return call<Devices>("set_devices", { devices }); }
   // One request a press of Print: the desk never prints the same request twice.
-  printBadge(id: string, request: string = crypto.randomUUID()) { return call<string>("print_badge", { id, request }); }
+  printBadge(id: string, request: string = crypto.randomUUID()) { return call<BadgePrinted>("print_badge", { id, request }); }
   encodeCard(facility: number, number: number) { return call<EncodedCard>("encode_card", { facility, number }); }
   firstScreen() { void call<void>("first_screen").catch(() => undefined); }
 }
@@ -353,7 +354,7 @@ export class HttpBackend implements Backend {
   }
   async devices(): Promise<Devices> { return { printer: null, encoder: null }; }
   async setDevices(): Promise<Devices> { throw new Failure("unsupported", "Printers and encoders are set up in the desktop app."); }
-  async printBadge(): Promise<string> { throw new Failure("unsupported", "Printing is done from the desktop app."); }
+  async printBadge(): Promise<BadgePrinted> { throw new Failure("unsupported", "Printing is done from the desktop app."); }
   async encodeCard(): Promise<EncodedCard> { throw new Failure("unsupported", "Cards are encoded from the desktop app."); }
   firstScreen() { /* measured in the desktop app */ }
 }

@@ -90,6 +90,8 @@ number: string, format: string,
  */
 uid: string, };
 
+export type BadgePrinted = { message: string, accepted_ms: number, };
+
 export type Devices = { 
 /**
  * `ipp://host:631/ipp/print`; several separated by commas: the next one is the fallback.

@@ -163,32 +163,34 @@ export async function finish(a: Arrived) {
     hint,
   );
   mark("arrival", "done");
+  // Kept as keys, so a change of language redraws them in the new one.
   const problems: string[] = [];
   let badge = false;
   let card = false;
   // The visitor reads their language; reception reads the desk's sentence on the visit.
-  const report = (visitorText: string, problem: KioskProblem, detail: string) => {
-    problems.push(visitorText);
+  const report = (key: string, problem: KioskProblem, detail: string) => {
+    problems.push(key);
     if (a.id) void kioskBackend.deskAlert(a.id, problem, detail).catch(() => undefined);
   };
   // The badge.
   mark("badge", "doing");
   if (!a.id || !a.online) {
     mark("badge", "problem");
-    problems.push(t("kiosk.problem.badge_offline"));
+    problems.push("kiosk.problem.badge_offline");
   } else {
     try {
-      const started = performance.now();
-      await backend.printBadge(a.id);
-      kiosk.timings.push({ screen: "badge-accepted", ms: performance.now() - started });
+      const called = performance.now();
+      const printed = await backend.printBadge(a.id);
+      // From the last tap to the call, then the desk's own time to the printer taking the job.
+      kiosk.timings.push({ screen: "badge-accepted", ms: called - kiosk.lastTap + printed.accepted_ms });
       badge = true;
       mark("badge", "done");
     } catch (e) {
       mark("badge", "problem");
       const f = e as Failure;
-      if (f.code === "no_printer") report(t("kiosk.problem.no_printer"), "no_printer", f.message);
-      else if (f.code === "offline") problems.push(t("kiosk.problem.badge_offline"));
-      else report(t("kiosk.problem.badge", { why: f.message }), "badge", f.message);
+      if (f.code === "no_printer") report("kiosk.problem.no_printer", "no_printer", f.message);
+      else if (f.code === "offline") problems.push("kiosk.problem.badge_offline");
+      else report("kiosk.problem.badge", "badge", f.message);
     }
   }
   if (a.visit !== kiosk.visit) return;
@@ -205,8 +207,8 @@ export async function finish(a: Arrived) {
     } catch (e) {
       mark("card", "problem");
       const f = e as Failure;
-      if (f.code === "card_sync_blocked") report(t("kiosk.problem.card_sync"), "card_sync", f.message);
-      else report(t("kiosk.problem.card", { why: f.message }), "card", f.message);
+      if (f.code === "card_sync_blocked") report("kiosk.problem.card_sync", "card_sync", f.message);
+      else report("kiosk.problem.card", "card", f.message);
     }
     hint.hidden = true;
   }
@@ -226,7 +228,7 @@ function done(a: Arrived, badge: boolean, card: boolean, problems: string[]) {
     badge && h("p", { id: "kiosk-done-badge" }, t("kiosk.done.badge")),
     card && h("p", { id: "kiosk-done-card" }, t("kiosk.done.card")),
     problems.length > 0 &&
-      h("section", { id: "kiosk-problem", class: "kiosk-problem", role: "alert" }, h("h2", {}, t("kiosk.problem.title")), ...problems.map((p) => h("p", {}, p))),
+      h("section", { id: "kiosk-problem", class: "kiosk-problem", role: "alert" }, h("h2", {}, t("kiosk.problem.title")), ...problems.map((key) => h("p", {}, t(key)))),
     doneButton(),
   );
   autoReturn();

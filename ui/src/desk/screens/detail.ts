@@ -85,7 +85,7 @@ export function drawDetail(r: CachedInvite) {
       { class: "actions" },
       h("button", { id: "arrive", title: "Alt+A", disabled: !["invited", "checked_in"].includes(v.status), onclick: () => act(() => backend.arrive(id), `${v.visitor.name} is on site.`) }, "Mark arrival"),
       h("button", { id: "check-out", title: "Alt+O", disabled: v.status !== "arrived", onclick: () => act(() => backend.checkOut(id), `${v.visitor.name} checked out.`) }, "Check out"),
-      backend.desktop && h("button", { id: "print-badge", title: "Alt+P", disabled: !open, onclick: () => act(() => backend.printBadge(id), (m) => m) }, "Print badge"),
+      backend.desktop && h("button", { id: "print-badge", title: "Alt+P", disabled: !open, onclick: () => act(() => backend.printBadge(id), (m) => m.message) }, "Print badge"),
       h("button", { id: "resend", disabled: !open || !v.primary, title: v.primary ? "" : "Only the primary side sends the invitation.", onclick: () => act(() => backend.resend(id), "Invitation sent again.") }, "Resend"),
       h("button", { id: "cancel-invite", class: "danger", disabled: !["invited", "checked_in"].includes(v.status), onclick: () => { if (confirm(`Cancel ${v.visitor.name}'s visit?`)) void act(() => backend.cancel(id), "Visit cancelled."); } }, "Cancel visit"),
     ),
