@@ -88,6 +88,26 @@ fn every_language(app: &App, name: &str) {
     app.click(".kiosk-language[data-lang='en']");
 }
 
+/// Press Tab until the element with `id` has the focus, and check the focus shows.
+fn tab_to(app: &App, id: &str) {
+    for _ in 0..12 {
+        if app.js(
+            "return document.activeElement && document.activeElement.id",
+            json!([]),
+        ) == id
+        {
+            let outline = app.js(
+                "return getComputedStyle(document.activeElement).outlineStyle",
+                json!([]),
+            );
+            assert_ne!(outline, "none", "the focus on #{id} is visible");
+            return;
+        }
+        app.press(&["\u{E004}"]);
+    }
+    panic!("Tab never reached #{id}");
+}
+
 fn turn_kiosk_on(app: &App, idle: u32, facility: Option<u16>) {
     app.click("#show-devices");
     app.find("#kiosk-settings");
@@ -118,7 +138,8 @@ fn scan(app: &App, code: &str) {
 
 #[test]
 fn the_kiosk_is_locked_down_forgets_an_idle_visitor_and_leaves_only_with_the_pin() {
-    let desktop = Desktop::start_with(&[("FRONTDESK_DESK_MOCK_CAMERA", "1")]);
+    // The kiosk PC runs on Tokyo time; the building is in London.
+    let desktop = Desktop::start_with(&[("FRONTDESK_DESK_MOCK_CAMERA", "1"), ("TZ", "Asia/Tokyo")]);
     let app = desktop.open();
     app.click("button.demo[data-email='lobby@harbour.demo']");
     app.find("#invites .row");
@@ -140,6 +161,20 @@ fn the_kiosk_is_locked_down_forgets_an_idle_visitor_and_leaves_only_with_the_pin
     assert_eq!(
         app.text("h1").replace(['\u{2068}', '\u{2069}'], ""),
         "Welcome to Harbour Tower"
+    );
+    // The clock is London's (in December, UTC), not the PC's Tokyo time (UTC+9).
+    let clock = app.text("#kiosk-clock");
+    let now = chrono::Utc::now();
+    // English is written with a 12-hour clock: 09:59 PM.
+    let london =
+        [now, now - chrono::Duration::minutes(1)].map(|t| t.format("%I:%M %p").to_string());
+    assert!(
+        london.iter().any(|hm| clock.contains(hm.as_str())),
+        "{clock} is not London's {london:?}"
+    );
+    assert!(
+        clock.contains("United Kingdom"),
+        "the zone named as people say it: {clock}"
     );
     every_language(&app, "01-welcome");
 
@@ -297,6 +332,26 @@ fn the_kiosk_is_locked_down_forgets_an_idle_visitor_and_leaves_only_with_the_pin
         "",
         "the next visitor starts with an empty form"
     );
+    app.click("#kiosk-back");
+
+    // By keyboard alone: Tab to a choice (its focus shown), Enter; type to search; Tab to the
+    // company, Enter.
+    wait_screen(&app, "welcome");
+    tab_to(&app, "kiosk-walk-in");
+    app.press(&["\u{E007}"]);
+    wait_screen(&app, "company");
+    tab_to(&app, "kiosk-company-search");
+    app.type_into("#kiosk-company-search", "acme");
+    app.press(&["\u{E004}"]);
+    assert!(
+        app.js(
+            "return document.activeElement.classList.contains('kiosk-company')",
+            json!([])
+        ) == true,
+        "Tab reaches the company found"
+    );
+    app.press(&["\u{E007}"]);
+    wait_screen(&app, "host");
     app.click("#kiosk-back");
 
     // The staff button: a wrong PIN keeps the kiosk; the right one returns to the console.

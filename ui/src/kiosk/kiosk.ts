@@ -10,7 +10,7 @@ import { h } from "../flow/dom";
 import { CheckinFlow, FlowOptions, mountCheckinFlow } from "../flow/checkin-flow";
 import type { FlowBackend } from "../api";
 import type { RegistrationView } from "../generated/api-types";
-import { LANGUAGES, Lang, language, setLanguage, t } from "../i18n";
+import { LANGUAGES, Lang, formatDateTime, language, setLanguage, t, zoneName } from "../i18n";
 import type { Kiosk, Session } from "../generated/desk-types";
 import { state } from "../desk/state";
 import { kioskBackend } from "./backend";
@@ -131,7 +131,15 @@ export function welcome() {
       bigButton("kiosk-leaving", t("kiosk.welcome.leaving"), t("kiosk.welcome.leaving.hint"), () => leavingScreen()),
     ),
     h("p", { class: "kiosk-hint" }, t("kiosk.welcome.scan")),
+    h("p", { id: "kiosk-clock", class: "kiosk-clock" }, clock()),
   );
+}
+
+/** The building's date and time, in the chosen language's format, whatever the PC's zone. */
+function clock(): string {
+  const zone = kiosk.session?.timezone ?? "UTC";
+  const time = formatDateTime(new Date().toISOString(), zone, { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" });
+  return t("kiosk.time", { time, zone: zoneName(zone) });
 }
 
 /** Drop everything the last visitor typed, chose and photographed, and start again. */
@@ -261,7 +269,7 @@ function lockdown() {
     (e) => {
       kiosk.lastTap = performance.now();
       const t0 = kiosk.lastTap;
-      if (e.target instanceof Element && e.target.closest("#kiosk-flow button")) {
+      if (e.target instanceof Element && e.target.closest("button") && e.target.closest("#kiosk-flow")) {
         requestAnimationFrame(() => kiosk.timings.push({ screen: "flow-step", ms: performance.now() - t0 }));
       }
     },
@@ -319,6 +327,10 @@ export function openKiosk(session: Session | null, config: Kiosk) {
   kiosk.defaultLanguage = setDefaultLanguage();
   // The tests and the README's figure read the software's time per screen.
   (window as unknown as { kioskTimings: () => unknown }).kioskTimings = () => kiosk.timings;
+  window.setInterval(() => {
+    const el = document.getElementById("kiosk-clock");
+    if (el) el.textContent = clock();
+  }, 15_000);
   if (!session) {
     onLanguage(() => openKiosk(null, config));
     screen("signed-out", h("h1", { tabindex: -1 }, t("kiosk.not_signed_in")));
