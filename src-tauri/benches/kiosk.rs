@@ -16,29 +16,18 @@ use desktop::{App, Desktop, APP};
 use frontdesk_testkit::printer;
 use serde_json::{json, Value};
 
-fn screen(app: &App) -> String {
-    app.js("return document.body.dataset.kioskScreen || ''", json!([]))
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
-}
-
-fn wait_screen(app: &App, name: &str) {
-    app.wait_until(name, 30, |a| screen(a) == name);
-}
-
 /// One walk-in through the demo building's flow; returns the kiosk's timings (ms) by step.
 fn walk_in(app: &App, n: usize) -> Vec<(String, f64)> {
-    wait_screen(app, "welcome");
+    app.wait_kiosk_screen("welcome");
     app.js("window.kioskTimings().length = 0", json!([]));
     app.click("#kiosk-walk-in");
-    wait_screen(app, "company");
+    app.wait_kiosk_screen("company");
     app.type_into("#kiosk-company-search", "acme");
     app.click(".kiosk-company");
-    wait_screen(app, "host");
+    app.wait_kiosk_screen("host");
     app.type_into("#kiosk-host-search", "grace");
     app.click(".kiosk-host");
-    wait_screen(app, "flow");
+    app.wait_kiosk_screen("flow");
     app.type_into(
         "#kiosk-flow input[name=name]",
         &format!("Walk-in Visitor {n}"),
@@ -60,7 +49,7 @@ fn walk_in(app: &App, n: usize) -> Vec<(String, f64)> {
     app.click("#kiosk-flow button[type=submit]");
     app.find("#kiosk-flow dl");
     app.click("#kiosk-flow button[type=submit]");
-    wait_screen(app, "done");
+    app.wait_kiosk_screen("done");
     assert!(app.exists("#kiosk-done-badge"), "{}", app.page_text());
     let t = app.js("return window.kioskTimings()", json!([]));
     let steps: Vec<(String, f64)> = t
@@ -99,7 +88,7 @@ fn main() {
     app.click("#kiosk-enabled");
     app.type_into("#kiosk-new-pin", "2468");
     app.click("#save-kiosk");
-    wait_screen(&app, "welcome");
+    app.wait_kiosk_screen("welcome");
     // A first walk-in warms the caches (places, flows, fonts), as a lobby's first visitor does.
     walk_in(&app, 0);
     let mut totals = vec![];

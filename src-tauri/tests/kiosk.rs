@@ -29,19 +29,6 @@ fn shots() -> PathBuf {
     d
 }
 
-fn screen(app: &App) -> String {
-    app.js("return document.body.dataset.kioskScreen || ''", json!([]))
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
-}
-
-fn wait_screen(app: &App, name: &str) {
-    app.wait_until(&format!("the kiosk's {name} screen"), 20, |a| {
-        screen(a) == name
-    });
-}
-
 /// A field's whole value at once, as the page's own input event sees it.
 fn set_value(app: &App, selector: &str, value: &str) {
     app.js(
@@ -118,7 +105,7 @@ fn turn_kiosk_on(app: &App, idle: u32, facility: Option<u16>) {
         set_value(app, "#kiosk-card-facility", &f.to_string());
     }
     app.click("#save-kiosk");
-    wait_screen(app, "welcome");
+    app.wait_kiosk_screen("welcome");
 }
 
 /// A scanner types the code fast and presses Enter.
@@ -156,7 +143,7 @@ fn the_kiosk_is_locked_down_forgets_an_idle_visitor_and_leaves_only_with_the_pin
     app.type_into("#kiosk-new-pin", PIN);
     set_value(&app, "#kiosk-idle-seconds", "6");
     app.click("#save-kiosk");
-    wait_screen(&app, "welcome");
+    app.wait_kiosk_screen("welcome");
     // t() isolates each name it places (U+2068…U+2069) so a Latin name reads right in Arabic.
     assert_eq!(
         app.text("h1").replace(['\u{2068}', '\u{2069}'], ""),
@@ -235,7 +222,7 @@ fn the_kiosk_is_locked_down_forgets_an_idle_visitor_and_leaves_only_with_the_pin
         1,
         "no inspector window and no other window"
     );
-    assert_eq!(screen(&app), "welcome");
+    assert_eq!(app.kiosk_screen(), "welcome");
     let rect = app.window_rect();
     assert_eq!(
         (rect["width"].as_i64(), rect["height"].as_i64()),
@@ -253,24 +240,24 @@ fn the_kiosk_is_locked_down_forgets_an_idle_visitor_and_leaves_only_with_the_pin
 
     // The other screens, in every language.
     app.click("#kiosk-invited");
-    wait_screen(&app, "code");
+    app.wait_kiosk_screen("code");
     every_language(&app, "02-code");
     app.click("#kiosk-back");
     app.click("#kiosk-leaving");
-    wait_screen(&app, "leaving");
+    app.wait_kiosk_screen("leaving");
     every_language(&app, "03-leaving");
     app.click("#kiosk-back");
     app.click("#kiosk-walk-in");
-    wait_screen(&app, "company");
+    app.wait_kiosk_screen("company");
     every_language(&app, "04-company");
     app.type_into("#kiosk-company-search", "acme");
     app.click(".kiosk-company");
-    wait_screen(&app, "host");
+    app.wait_kiosk_screen("host");
     app.type_into("#kiosk-host-search", "grace");
     app.find(".kiosk-host");
     every_language(&app, "05-host");
     app.click(".kiosk-host");
-    wait_screen(&app, "flow");
+    app.wait_kiosk_screen("flow");
     app.find("#kiosk-flow input[name=name]");
     every_language(&app, "06-flow-details");
     app.type_into("#kiosk-flow input[name=name]", "Zoë Ångström-Nakamura");
@@ -300,7 +287,7 @@ fn the_kiosk_is_locked_down_forgets_an_idle_visitor_and_leaves_only_with_the_pin
     // and nothing of theirs is left.
     app.wait_until("the idle warning", 10, |a| a.exists("#kiosk-idle"));
     app.screenshot_to(&shots(), "09-idle-warning");
-    wait_screen(&app, "welcome");
+    app.wait_kiosk_screen("welcome");
     assert_eq!(
         app.js(
             "return [document.querySelectorAll('video').length, \
@@ -312,17 +299,17 @@ fn the_kiosk_is_locked_down_forgets_an_idle_visitor_and_leaves_only_with_the_pin
         "the camera is off and the photo and name are gone"
     );
     app.click("#kiosk-walk-in");
-    wait_screen(&app, "company");
+    app.wait_kiosk_screen("company");
     app.type_into("#kiosk-company-search", "acme");
     app.click(".kiosk-company");
     app.click(".kiosk-host, #kiosk-host-search");
     app.wait_until("a fresh form", 20, |a| {
-        screen(a) == "flow" || screen(a) == "host"
+        a.kiosk_screen() == "flow" || a.kiosk_screen() == "host"
     });
-    if screen(&app) == "host" {
+    if app.kiosk_screen() == "host" {
         app.type_into("#kiosk-host-search", "grace");
         app.click(".kiosk-host");
-        wait_screen(&app, "flow");
+        app.wait_kiosk_screen("flow");
     }
     assert_eq!(
         app.js(
@@ -336,10 +323,10 @@ fn the_kiosk_is_locked_down_forgets_an_idle_visitor_and_leaves_only_with_the_pin
 
     // By keyboard alone: Tab to a choice (its focus shown), Enter; type to search; Tab to the
     // company, Enter.
-    wait_screen(&app, "welcome");
+    app.wait_kiosk_screen("welcome");
     tab_to(&app, "kiosk-walk-in");
     app.press(&["\u{E007}"]);
-    wait_screen(&app, "company");
+    app.wait_kiosk_screen("company");
     tab_to(&app, "kiosk-company-search");
     app.type_into("#kiosk-company-search", "acme");
     app.press(&["\u{E004}"]);
@@ -351,12 +338,12 @@ fn the_kiosk_is_locked_down_forgets_an_idle_visitor_and_leaves_only_with_the_pin
         "Tab reaches the company found"
     );
     app.press(&["\u{E007}"]);
-    wait_screen(&app, "host");
+    app.wait_kiosk_screen("host");
     app.click("#kiosk-back");
 
     // The staff button: a wrong PIN keeps the kiosk; the right one returns to the console.
     app.click("#kiosk-staff");
-    wait_screen(&app, "pin");
+    app.wait_kiosk_screen("pin");
     every_language(&app, "10-pin");
     for d in ["1", "3", "5", "7"] {
         app.click(&format!(".kiosk-key:nth-child({d})"));
@@ -365,7 +352,7 @@ fn the_kiosk_is_locked_down_forgets_an_idle_visitor_and_leaves_only_with_the_pin
     app.wait_until("the wrong PIN refused", 10, |a| {
         a.text("#kiosk-pin-error").contains("not right")
     });
-    assert_eq!(screen(&app), "pin");
+    assert_eq!(app.kiosk_screen(), "pin");
     app.type_into("#kiosk-pin", PIN);
     app.click("#kiosk-pin-ok");
     app.find("#invites");
@@ -431,12 +418,12 @@ fn mail_to(l: &Lobby, to: &str) -> Vec<String> {
 /// A walk-in from the welcome screen, through the combined flow (building question, photo,
 /// Acme's agreement), to the badge and card.
 fn walk_in(app: &App, l: &Lobby, name: &str, online: bool, photograph: bool) {
-    wait_screen(app, "welcome");
+    app.wait_kiosk_screen("welcome");
     app.click("#kiosk-walk-in");
-    wait_screen(app, "company");
+    app.wait_kiosk_screen("company");
     app.type_into("#kiosk-company-search", "acm");
     app.click(&format!(".kiosk-company[data-location='{}']", l.w.acme_loc));
-    wait_screen(app, "host");
+    app.wait_kiosk_screen("host");
     if online {
         app.type_into("#kiosk-host-search", "bruce");
         app.click(&format!(".kiosk-host[data-host='{}']", l.host));
@@ -449,7 +436,7 @@ fn walk_in(app: &App, l: &Lobby, name: &str, online: bool, photograph: bool) {
         });
         app.click("#kiosk-host-typed");
     }
-    wait_screen(app, "flow");
+    app.wait_kiosk_screen("flow");
     app.type_into("#kiosk-flow input[name=name]", name);
     app.type_into("#kiosk-flow input[name=email]", "visitor@example.org");
     app.click("#kiosk-flow button[type=submit]");
@@ -535,7 +522,7 @@ fn walk_ins_arrivals_and_check_outs_at_the_kiosk() {
 
     // A walk-in: badge printed, card encoded and assigned, host told by email.
     walk_in(&app, &l, "محمد الأحمد", true, true);
-    wait_screen(&app, "done");
+    app.wait_kiosk_screen("done");
     every_language(&app, "11-walk-in-done");
     assert_eq!(
         app.js(
@@ -577,32 +564,32 @@ fn walk_ins_arrivals_and_check_outs_at_the_kiosk() {
     app.click("#kiosk-finish");
 
     // A pre-registered visitor scans the QR code of her invitation: nothing more to ask.
-    wait_screen(&app, "welcome");
+    app.wait_kiosk_screen("welcome");
     scan(&app, &ada);
-    wait_screen(&app, "done");
+    app.wait_kiosk_screen("done");
     assert!(app.exists("#kiosk-done-badge"), "{}", app.page_text());
     assert_eq!(w.invite(&w.admin, &ada)["status"], "arrived");
     app.click("#kiosk-finish");
 
     // Joan types her code (by keyboard alone) and is asked only what she still owes: the
     // building's question, a photo and Acme's agreement; not her name.
-    wait_screen(&app, "welcome");
+    app.wait_kiosk_screen("welcome");
     app.click("#kiosk-invited");
-    wait_screen(&app, "code");
+    app.wait_kiosk_screen("code");
     let typed = format!(
         "{}-{}\u{E007}",
         &joan_code[..3].to_lowercase(),
         &joan_code[3..]
     );
     app.type_into("#kiosk-code", &typed);
-    wait_screen(&app, "needs");
+    app.wait_kiosk_screen("needs");
     assert!(
         !app.exists("#kiosk-flow input[name=name]"),
         "her details are not asked again"
     );
     every_language(&app, "12-pre-registered-needs");
     the_rest_of_the_flow(&app, "Joan Clarke", false);
-    wait_screen(&app, "done");
+    app.wait_kiosk_screen("done");
     assert_eq!(
         w.invite(&w.acme_admin, &joan_tenant)["status"],
         "arrived",
@@ -615,11 +602,11 @@ fn walk_ins_arrivals_and_check_outs_at_the_kiosk() {
     app.click("#kiosk-finish");
 
     // Ada leaves: her badge scanned at the kiosk checks her out.
-    wait_screen(&app, "welcome");
+    app.wait_kiosk_screen("welcome");
     app.click("#kiosk-leaving");
-    wait_screen(&app, "leaving");
+    app.wait_kiosk_screen("leaving");
     scan(&app, &ada);
-    wait_screen(&app, "goodbye");
+    app.wait_kiosk_screen("goodbye");
     every_language(&app, "13-goodbye");
     common::eventually(20, "the check-out on the portal", || {
         w.invite(&w.admin, &ada)["status"] == "checked_out"
@@ -634,7 +621,7 @@ fn walk_ins_arrivals_and_check_outs_at_the_kiosk() {
     });
     let before = mail_to(&l, "bruce.lee@acme.test").len();
     walk_in(&app, &l, "Zoë Ångström-Nakamura", false, false);
-    wait_screen(&app, "done");
+    app.wait_kiosk_screen("done");
     assert_eq!(
         app.js(
             "return document.querySelector('#kiosk-done-host').dataset.told",
@@ -684,7 +671,7 @@ fn a_jammed_printer_falls_over_and_a_card_pulled_early_is_not_assigned() {
     turn_kiosk_on(&app, 120, Some(42));
 
     walk_in(&app, &l, "Grace O'Malley-Ní Mháille", true, false);
-    wait_screen(&app, "done");
+    app.wait_kiosk_screen("done");
     // The badge: the first printer took the job and jammed; the fallback printed it.
     assert!(app.exists("#kiosk-done-badge"), "{}", app.page_text());
     assert_eq!(jammed.received().len(), 1, "the jammed printer got the job");

@@ -416,6 +416,20 @@ impl App {
         let _ = self.http.delete(format!("{}/actions", self.base)).send();
     }
 
+    /// The lobby kiosk's screen shown (its `<body data-kiosk-screen>`), empty outside the kiosk.
+    pub fn kiosk_screen(&self) -> String {
+        self.js("return document.body.dataset.kioskScreen || ''", json!([]))
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    pub fn wait_kiosk_screen(&self, name: &str) {
+        self.wait_until(&format!("the kiosk's {name} screen"), 30, |a| {
+            a.kiosk_screen() == name
+        });
+    }
+
     /// The window's size and place, as the window manager sees it.
     pub fn window_rect(&self) -> Value {
         self.cmd(reqwest::Method::GET, "/window/rect", None)
