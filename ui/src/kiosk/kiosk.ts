@@ -311,8 +311,12 @@ export function flowScreen(name: string, view: Omit<RegistrationView, "invite_id
   const now = new Date().toISOString();
   const full: RegistrationView = { ...view, invite_id: view.invite_id ?? "", status: "invited", valid_from: now, valid_to: now };
   const root = h("div", { id: "kiosk-flow" });
-  onLanguage(() => kiosk.flow?.redraw());
-  screen(name, root, h("div", { class: "kiosk-actions" }, h("button", { type: "button", id: "kiosk-back", class: "secondary", onclick: () => forget() }, t("kiosk.start_over"))));
+  const startOver = h("button", { type: "button", id: "kiosk-back", class: "secondary", onclick: () => forget() }, t("kiosk.start_over"));
+  onLanguage(() => {
+    kiosk.flow?.redraw();
+    startOver.textContent = t("kiosk.start_over");
+  });
+  screen(name, root, h("div", { class: "kiosk-actions" }, startOver));
   kiosk.flow = mountCheckinFlow(root, { load: async () => full, submit }, options);
 }
 
