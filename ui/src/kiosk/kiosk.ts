@@ -49,7 +49,7 @@ function stopFlow() {
 export function screen(name: string, ...body: (Node | null | false)[]) {
   kiosk.screen = name;
   document.body.dataset.kioskScreen = name;
-  const main = h("main", { id: "kiosk-main", class: `kiosk-screen kiosk-${name}` }, ...body.filter((b): b is Node => !!b));
+  const main = h("main", { id: "kiosk-main", class: `kiosk-screen kiosk-screen-${name}` }, ...body.filter((b): b is Node => !!b));
   kiosk.root.replaceChildren(header(), main);
   (main.querySelector("h1") as HTMLElement | null)?.focus();
   if (kiosk.tapAt) {
